@@ -3,11 +3,14 @@
  * The `osprey` command. Each subcommand lives in src/cli/commands and returns an exit code:
  * 0 success, 1 runtime failure, 2 usage or configuration error (CONTRACTS.md).
  */
+import { scrubSecrets } from '../main/config/secret.js';
+
 const USAGE = `usage: osprey <command> [options]
 
 commands:
   start [--config FILE]     run the engine
   config check FILE         validate a config file (exit 0 valid, 2 invalid)
+  sim [--port N] [--data FILE] [--seed N] [--faults SPEC]   the simulated venue alone (Hyperliquid API on 127.0.0.1)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -15,6 +18,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.js')).startCommand,
   config: async () => (await import('./commands/config-check.js')).configCommand,
+  sim: async () => (await import('./commands/sim.js')).simCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -36,7 +40,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`osprey: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(scrubSecrets(`osprey: ${error instanceof Error ? error.message : String(error)}\n`));
     process.exitCode = 1;
   },
 );
