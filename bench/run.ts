@@ -5,6 +5,7 @@ import type { BenchLine, Suite } from './harness.js';
 const SUITES: Record<string, () => Promise<Suite>> = {
   state: async () => (await import('./suites/state.js')).stateSuite,
   bus: async () => (await import('./suites/bus.js')).busSuite,
+  pipeline: async () => (await import('./suites/pipeline.js')).pipelineSuite,
 };
 
 function usage(): never {
