@@ -66,13 +66,14 @@ function busWithOneSubscriber(): { bus: EventBus; delivered: () => number } {
   });
   let count = 0;
   let checksum = 0;
-  // One subscriber on both market topics; it reads a field so the delivery cannot be optimised away.
+  // One subscriber on every market topic; it reads a field so the delivery cannot be optimised away.
   const subscriber = (event: OspreyEvent) => {
     count++;
     checksum += event.tsEvent;
   };
   bus.subscribe('market.book', subscriber, 'bench');
   bus.subscribe('market.trade', subscriber, 'bench');
+  bus.subscribe('market.quote', subscriber, 'bench');
   return { bus, delivered: () => (checksum > 0 ? count : 0) };
 }
 

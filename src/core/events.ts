@@ -8,6 +8,8 @@ import type { Balance, BookLevel, Fill, InstrumentId, Order, OrderIntent, Positi
  */
 export interface EventPayloads {
   'market.book': { instrument: InstrumentId; bids: BookLevel[]; asks: BookLevel[]; /** true: replaces the book; false: a diff where size 0 removes a level */ snapshot: boolean; sequence?: number };
+  /** Best bid and offer, from venues that stream it apart from the book (Binance bookTicker). */
+  'market.quote': { instrument: InstrumentId; bidPrice: number; bidSize: number; askPrice: number; askSize: number; sequence?: number };
   'market.trade': { instrument: InstrumentId; price: number; size: number; aggressor: Side; tradeId: string };
   'market.bar': { instrument: InstrumentId; interval: string; openTime: number; open: number; high: number; low: number; close: number; volume: number; closed: boolean };
   'market.mark': { instrument: InstrumentId; markPrice: number; fundingRate?: number };
@@ -42,7 +44,7 @@ export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
 export type Topic = keyof EventPayloads;
 
 export const TOPICS = [
-  'market.book', 'market.trade', 'market.bar', 'market.mark',
+  'market.book', 'market.quote', 'market.trade', 'market.bar', 'market.mark',
   'order.intent', 'order.submitted', 'order.accepted', 'order.rejected', 'order.updated', 'order.cancelled',
   'order.expired', 'order.filled', 'fill.received',
   'position.opened', 'position.changed', 'position.closed', 'balance.updated',

@@ -45,7 +45,7 @@ export class Engine extends BaseComponent {
     this.errors.attachBus(this.bus, this.events);
     this.#env = openStateEnv(config.dataDir);
     this.state = new StateComponent(this.#env, clock, logging.forComponent('state'));
-    this.audit = new AuditComponent(this.#env, this.bus, ['market.book', 'market.trade', 'market.bar', 'market.mark']);
+    this.audit = new AuditComponent(this.#env, this.bus, ['market.book', 'market.quote', 'market.trade', 'market.bar', 'market.mark']);
     this.#components = [this.state, this.audit];
     for (const component of [this, ...this.#components]) {
       component.lifecycle.onChange((change) => {
@@ -68,7 +68,7 @@ export class Engine extends BaseComponent {
         ...(c.lifecycle.reason === undefined ? {} : { reason: c.lifecycle.reason }),
       })),
       counters: {
-        marketEvents: counters['market.book'].published + counters['market.trade'].published + counters['market.bar'].published,
+        marketEvents: counters['market.book'].published + counters['market.quote'].published + counters['market.trade'].published + counters['market.bar'].published,
         intents: counters['order.intent'].published,
         orders: counters['order.submitted'].published,
         fills: counters['fill.received'].published,

@@ -58,15 +58,18 @@ describe('BinanceMarketDecoder on the recorded feed', () => {
       if (ours !== theirs) mismatches.push(`u=${e.sequence}: ${ours} != ${theirs}`);
     });
     bus.subscribe('market.trade', () => trades++);
+    let quotes = 0;
+    bus.subscribe('market.quote', () => quotes++);
     const decoder = new BinanceMarketDecoder({ instruments: new Map([['BTCUSDT', PERP]]), clock: new SimulatedClock(7), sink: bus });
     feed(decoder);
     expect(mismatches).toEqual([]);
     expect(checked).toBe(629);
     expect(trades).toBe(21_313);
     const c = decoder.counters();
-    expect(c).toMatchObject({ messages: 93_954, gaps: 0, ignored: 66_089 });
+    expect(quotes).toBe(66_089); // every bookTicker becomes a market.quote
+    expect(c).toMatchObject({ messages: 93_954, gaps: 0, ignored: 0 });
     expect(Object.values(c.rejected).every((n) => n === 0)).toBe(true);
-    expect(c.events).toBe(1 + (6_551 - c.stale) + 21_313);
+    expect(c.events).toBe(1 + (6_551 - c.stale) + 21_313 + 66_089);
   });
 
   it('maps trades exactly: m=true means the aggressor sold; event time is T', () => {

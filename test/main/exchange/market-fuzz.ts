@@ -68,6 +68,10 @@ export function expectSaneMarketEvent(event: OspreyEvent, instruments: ReadonlyS
     for (const { price, size } of [...event.bids, ...event.asks]) {
       expect(price > 0 && price < Infinity && size >= 0 && size < Infinity && (!event.snapshot || size > 0)).toBe(true);
     }
+  } else if (event.type === 'market.quote') {
+    expect(instruments.has(event.instrument)).toBe(true);
+    for (const n of [event.bidPrice, event.askPrice]) expect(n > 0 && n < Infinity).toBe(true);
+    for (const n of [event.bidSize, event.askSize]) expect(n >= 0 && n < Infinity).toBe(true);
   } else {
     throw new Error(`decoder published ${event.type}`);
   }

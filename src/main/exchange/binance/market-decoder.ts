@@ -14,7 +14,7 @@ export interface BinanceDecoderCounters {
   messages: number;
   /** Events published. */
   events: number;
-  /** Well-formed messages that carry no event: bookTicker (no topic for it yet), subscription replies. */
+  /** Well-formed messages that carry no event: subscription replies and event kinds not mapped. */
   ignored: number;
   /** Diffs already covered by the book (before the snapshot, or repeated). */
   stale: number;
@@ -176,16 +176,15 @@ export class BinanceMarketDecoder {
     return this.#publish({ id: this.#nextId(), type: 'market.trade', tsEvent, tsRecv: this.#clock.now(), instrument: book.instrument, price, size, aggressor: data.m ? 'sell' : 'buy', tradeId: String(tradeId) });
   }
 
-  /** Checked, then dropped: the core has no top-of-book topic; the depth book carries the same prices. */
   #bookTicker(data: Record<string, unknown>): number {
-    this.#book(data.s, 'data.s');
-    this.#updateId(data.u, 'data.u');
-    this.#time(data.E, 'data.E');
-    this.#number(data.b, 'data.b', false);
-    this.#number(data.B, 'data.B', true);
-    this.#number(data.a, 'data.a', false);
-    this.#number(data.A, 'data.A', true);
-    return this.#ignore();
+    const book = this.#book(data.s, 'data.s');
+    const sequence = this.#updateId(data.u, 'data.u');
+    const tsEvent = this.#time(data.E, 'data.E');
+    const bidPrice = this.#number(data.b, 'data.b', false);
+    const bidSize = this.#number(data.B, 'data.B', true);
+    const askPrice = this.#number(data.a, 'data.a', false);
+    const askSize = this.#number(data.A, 'data.A', true);
+    return this.#publish({ id: this.#nextId(), type: 'market.quote', tsEvent, tsRecv: this.#clock.now(), instrument: book.instrument, bidPrice, bidSize, askPrice, askSize, sequence });
   }
 
   /** Diff levels: any order, size 0 removes. */
