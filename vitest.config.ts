@@ -8,7 +8,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    globalSetup: ['test/kit/global-setup.ts'],
     setupFiles: ['test/kit/capture-output.ts'],
   },
 });

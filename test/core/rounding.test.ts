@@ -34,7 +34,7 @@ describe('Hyperliquid price and size rounding', () => {
     fc.assert(
       fc.property(priceArb, fc.integer({ min: 0, max: 5 }), fc.boolean(), (px, sz, spot) => {
         const ours = str(hyperliquidPrice(px, sz, spot ? 'spot' : 'perp'));
-        const theirs = ex.priceToPrecision(symbol(sz, spot), px.toNumber());
+        const theirs = ex.priceToPrecision(symbol(sz, spot), px.toNumber()) as string;
         expect(ours).toBe(new Decimal(theirs).toFixed() === '0' ? '0' : new Decimal(theirs).toFixed());
       }),
       { numRuns: 5000 },
@@ -47,7 +47,7 @@ describe('Hyperliquid price and size rounding', () => {
         const amount = new Decimal(m).div(1e7);
         const ours = hyperliquidSize(amount, sz);
         if (ours.isZero()) return; // ccxt throws InvalidOrder there; we return 0 and the validator refuses it
-        expect(str(ours)).toBe(new Decimal(ex.amountToPrecision(symbol(sz, false), amount.toNumber())).toFixed());
+        expect(str(ours)).toBe(new Decimal(ex.amountToPrecision(symbol(sz, false), amount.toNumber()) as string).toFixed());
       }),
       { numRuns: 3000 },
     );

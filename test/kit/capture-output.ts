@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 /**
  * Runs in every test worker: tees everything the worker writes to stdout and stderr (pino lines,
- * console output, error text) into the suite's capture folder, which the global teardown greps for the
- * test secrets. Child processes the tests spawn are captured by test/kit/cli.ts.
+ * error text) into the suite's capture folder, which scripts/test.mjs greps for the test secrets after
+ * the run. Child processes the tests spawn are captured by test/kit/cli.ts.
  */
 const dir = process.env.OSPREY_TEST_CAPTURE_DIR;
 if (dir !== undefined) {

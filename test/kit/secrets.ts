@@ -1,13 +1,11 @@
+import secrets from './secrets.json' with { type: 'json' };
+
 /**
- * The secret values every test uses. They are distinctive so a leak is found by grep: the suite's
- * global teardown scans every captured log line, child output and error text for them.
+ * The secret values every test uses (test/kit/secrets.json, also read by scripts/test.mjs). They are
+ * distinctive so a leak is found by grep: `npm test` scans everything the suite printed, every child's
+ * output and every error text the tests recorded, and fails when one of these appears.
  */
-export const TEST_SECRETS = {
-  hyperliquidPrivateKey: '0x' + '7e57'.repeat(16),
-  rpcToken: 'osprey-test-secret-rpc-token-5f1c9a',
-  vaultToken: 'osprey-test-secret-vault-token-b8e2d4',
-  binanceApiSecret: 'osprey-test-secret-binance-api-9c3e71',
-} as const;
+export const TEST_SECRETS: Readonly<typeof secrets> = secrets;
 
 export const TEST_SECRET_VALUES: readonly string[] = Object.values(TEST_SECRETS);
 

@@ -8,11 +8,12 @@ import { EventFactory } from '../../../src/core/event-factory.js';
 import { AuditJournal } from '../../../src/main/audit/journal.js';
 
 const dirs: string[] = [];
-function freshEnv() {
+function freshPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'osprey-journal-'));
   dirs.push(dir);
-  return open({ path: join(dir, 'state.lmdb') });
+  return join(dir, 'state.lmdb');
 }
+const freshEnv = () => open({ path: freshPath() });
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -43,8 +44,8 @@ describe('AuditJournal', () => {
   });
 
   it('survives a reopen and keeps sequence numbers unique even if the clock stepped back', async () => {
-    const env = freshEnv();
-    const path = env.path;
+    const path = freshPath();
+    const env = open({ path });
     let journal = new AuditJournal(env);
     journal.recordDecision('a', 5_000, 1);
     journal.recordDecision('a', 5_000, 2);
