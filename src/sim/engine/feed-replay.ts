@@ -9,8 +9,9 @@ import type { Bar } from './candles.js';
  * Replay of a recorded Hyperliquid feed (l2Book snapshots and trades) on the venue's clock. Recorded venue
  * times are kept as offsets from the first snapshot and laid from `origin` on, so a recording's 25 seconds
  * take 25 seconds of venue time. When looping, each pass starts one period after the previous one (the
- * recording's span plus its mean gap between messages), so time only moves forward; prices, sizes, trade ids
- * and hashes repeat exactly as recorded.
+ * recording's span plus its mean gap between messages), so time only moves forward; prices, sizes and
+ * hashes repeat exactly as recorded, while trade ids move up by the recording's id span each pass so that
+ * a consumer de-duplicating public trades by tid (as any client should) never drops a later pass.
  */
 
 /** A trade from the recording (or a candle's synthetic print), with the wire form the venue publishes. */
@@ -57,6 +58,7 @@ export class HyperliquidFeedReplay implements ReplaySource {
   readonly #origin: number;
   readonly #period: number;
   readonly #loop: boolean;
+  readonly #tidSpan: number;
   #index = 0;
   #pass = 0;
 
@@ -91,6 +93,8 @@ export class HyperliquidFeedReplay implements ReplaySource {
     this.#origin = origin;
     this.#period = last + Math.max(1, Math.round(last / Math.max(1, messages.length - 1)));
     this.#loop = loop;
+    const tids = messages.flatMap((m) => (m.kind === 'trades' ? m.trades.map((t) => t.tid) : []));
+    this.#tidSpan = tids.length === 0 ? 0 : Math.max(...tids) - Math.min(...tids) + 1;
   }
 
   /** Length of one pass of the recording in venue ms (its span plus one mean gap). */
@@ -114,7 +118,7 @@ export class HyperliquidFeedReplay implements ReplaySource {
     if (message.kind === 'book') return { kind: 'book', time, bids: message.bids, asks: message.asks };
     const trades = message.trades.map((t): ReplayTrade => {
       const at = this.#timeOf(t.offset);
-      return { side: t.side, px: t.px, sz: t.sz, wire: { coin: this.coin, side: t.side, px: t.pxText, sz: t.szText, time: at, hash: t.hash, tid: t.tid, users: t.users } };
+      return { side: t.side, px: t.px, sz: t.sz, wire: { coin: this.coin, side: t.side, px: t.pxText, sz: t.szText, time: at, hash: t.hash, tid: t.tid + this.#pass * this.#tidSpan, users: t.users } };
     });
     return { kind: 'trades', time, trades };
   }

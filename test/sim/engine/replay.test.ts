@@ -59,6 +59,14 @@ describe('replay of the recorded Hyperliquid BTC feed', () => {
     expect(times[passStart]! - ORIGIN).toBeGreaterThan(recordedBooks.at(-1)!.time - firstTime);
     expect(firstAsks[passStart]).toBe(recordedBooks[0]!.levels[1][0]!.sz);
 
+    // Public trade ids never repeat across passes, so clients de-duplicating by tid keep every pass.
+    const { venue: looping } = venueAt();
+    const tids: number[] = [];
+    looping.on('trades', (t) => tids.push(...t.filter((x) => x.coin === 'BTC').map((x) => x.tid)));
+    while (looping.now() < ORIGIN + 80_000) looping.step();
+    expect(tids.length).toBeGreaterThan(2 * liveTrades.length);
+    expect(new Set(tids).size).toBe(tids.length);
+
     // Without looping BTC goes quiet after its 25 s (ETH's candles run on for days).
     const { venue: once } = venueAt(ORIGIN, false);
     const onceTimes: number[] = [];
