@@ -59,7 +59,16 @@ function readAccounts(file: string): string[] | string {
 
 /** The parsed flags, or the one-line problem that makes them unusable. */
 export function parseSimArgs(args: readonly string[]): SimArgs | string {
-  const parsed = { port: 0, dataFile: undefined as string | undefined, seed: 1, faults: '', balance: 100_000, accounts: undefined as string[] | undefined, testnet: false, speed: 1 };
+  const parsed: { -readonly [K in keyof SimArgs]: SimArgs[K] } = {
+    port: 0,
+    dataFile: undefined,
+    seed: 1,
+    faults: '',
+    balance: 100_000,
+    accounts: undefined,
+    testnet: false,
+    speed: 1,
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i] as string;
     if (flag === '--testnet') {
@@ -139,7 +148,7 @@ export async function runSimulator(args: readonly string[], io: SimIo): Promise<
     io.stderr(`osprey sim: ${parsed}\n${USAGE}`);
     return 2;
   }
-  let faults: TransportFaults;
+  let faults: FaultInjector;
   try {
     faults = new FaultInjector(parseFaultSpec(parsed.faults), parsed.seed);
   } catch (error) {
@@ -147,6 +156,8 @@ export async function runSimulator(args: readonly string[], io: SimIo): Promise<
     io.stderr(`osprey sim: bad --faults:\n${error.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}\n`);
     return 2;
   }
+  // Listen for signals before the (slow) data load, so a stop during start-up is still a clean exit 0.
+  const stopped = io.stopped ?? untilSignal();
   const logging = new Logging({ level: 'info', ...(io.logDestination === undefined ? {} : { destination: io.logDestination }) });
   const log = logging.forComponent('sim');
   const wallClock = io.clock ?? new LiveClock();
@@ -156,24 +167,25 @@ export async function runSimulator(args: readonly string[], io: SimIo): Promise<
     ...(parsed.dataFile === undefined ? {} : { dataFile: parsed.dataFile }),
     ...(parsed.accounts === undefined ? {} : { accounts: parsed.accounts }),
   });
-  const stopped = io.stopped ?? untilSignal();
   venue.start();
+  const network = parsed.testnet ? 'testnet' : 'mainnet';
   const server = await startHyperliquidServer({
     venue,
     port: parsed.port,
-    network: parsed.testnet ? 'testnet' : 'mainnet',
-    faults,
+    network,
+    faults: faults satisfies TransportFaults,
     clock: wallClock,
     onError: (error) => log.error({ err: error }, 'request failed'),
   });
+  const faultSpec = parsed.faults === '' ? 'none' : parsed.faults;
   log.info(
-    { port: server.port, http: server.httpUrl, ws: server.wsUrl, network: parsed.testnet ? 'testnet' : 'mainnet', markets: venue.describeData(), faults: parsed.faults || 'none', seed: parsed.seed },
+    { port: server.port, http: server.httpUrl, ws: server.wsUrl, network, markets: venue.describeData(), faults: faultSpec, seed: parsed.seed },
     'listening',
   );
   const reason = await stopped;
   await server.close();
   venue.stop();
-  log.info({ reason: typeof reason === 'string' ? reason : 'stopped' }, 'stopped');
+  log.info({ reason: typeof reason === 'string' ? reason : 'stopped', faultsInjected: faults.counts() }, 'stopped');
   logging.flush();
   return 0;
 }
