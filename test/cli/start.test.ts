@@ -17,7 +17,8 @@ afterEach(() => {
 function startEngine(dataDir: string) {
   const child = spawn(process.execPath, [OSPREY_BIN, 'start'], {
     cwd: ROOT,
-    env: { ...process.env, OSPREY_DATADIR: dataDir },
+    // Port 0: tests run side by side, and a fixed control port would collide.
+    env: { ...process.env, OSPREY_DATADIR: dataDir, OSPREY_RPC__PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -26,7 +26,7 @@ async function secretConfig(dir: TempDir, extra: string[] = []): Promise<string>
       `dataDir: ${dir.path('var')}`,
       'log: { level: trace }',
       `secrets: { ageFile: ${dir.path('secrets.age')}, ageIdentityFile: ${identityFile} }`,
-      'rpc: { token: "secret:rpc_token" }',
+      'rpc: { port: 0, token: "secret:rpc_token" }',
       ...extra,
     ].join('\n'),
   );
