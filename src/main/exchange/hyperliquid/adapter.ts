@@ -1,6 +1,7 @@
 import ccxt, { type Balances, type Exchange } from 'ccxt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../core/clock.js';
+import type { VenueId } from '../../../core/types.js';
 import { VenueError } from '../../../core/errors.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { AdapterSettings } from '../ccxt/adapter-settings.js';
@@ -31,6 +32,8 @@ export interface HyperliquidAdapterConfig {
   readonly decoderStream?: DecoderStreamSettings;
   readonly ccxtOptions?: Record<string, unknown>;
   readonly timeoutMs?: number;
+  /** Venue id for events and instrument ids; "sim" for the paper-trading simulator. Default "hyperliquid". */
+  readonly venueLabel?: VenueId;
 }
 
 const LIVE_WS = 'wss://api.hyperliquid.xyz/ws';
@@ -99,10 +102,14 @@ export function createHyperliquidAdapter(options: {
   const { config, clock } = options;
   const exchange = createHyperliquidExchange(config);
   const wsUrl = config.wsUrl ?? LIVE_WS;
+  const label = config.venueLabel;
+  const profile: CcxtVenueProfile = label === undefined || label === 'hyperliquid'
+    ? HYPERLIQUID_PROFILE
+    : { ...HYPERLIQUID_PROFILE, venue: label, toInstrument: (market) => hyperliquidInstrument(market, label) };
   return new CcxtAdapter({
-    exchange, profile: HYPERLIQUID_PROFILE, bus: options.bus, clock,
+    exchange, profile, bus: options.bus, clock,
     marketStream: (symbolOf) => (config.marketData === 'ccxt'
-      ? ccxtBookStream(exchange, 'hyperliquid', symbolOf, 20)
+      ? ccxtBookStream(exchange, profile.venue, symbolOf, 20)
       : hyperliquidDecoderStream(wsUrl, clock, config.decoderStream ?? DEFAULT_DECODER_STREAM)),
     prepare: () => prepareLoopbackStreams(exchange, config.wsUrl),
     ...(options.settings === undefined ? {} : { settings: options.settings }),
