@@ -5,6 +5,7 @@ import type { Balance, Fill, Order, OrderIntent, Side } from '../../core/types.j
 import type { StateOp } from './planner.js';
 import { orderFromIntent } from './records.js';
 import { StateStore } from './store.js';
+import { seededRandom } from '../../core/random.js';
 
 /**
  * Durability probe: writes a never-ending burst of realistic state (order lifecycles, fills, balances,
@@ -29,17 +30,6 @@ export type ProbeLine =
 
 export const PROBE_INSTRUMENTS = ['sim:BTC-PERP', 'sim:ETH-PERP', 'sim:SOL-PERP'] as const;
 
-/** mulberry32: small, seedable, good enough to vary a workload. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const emit = (line: ProbeLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -54,7 +44,7 @@ class Workload {
 
   constructor(store: StateStore, seed: number, prefix: string) {
     this.#store = store;
-    this.#rand = rng(seed);
+    this.#rand = seededRandom(seed);
     this.#prefix = prefix;
   }
 

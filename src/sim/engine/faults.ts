@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
+import { seededRandom } from '../../core/random.js';
 
 /**
  * Seeded fault decisions for the simulated venue's transport (`osprey sim --faults SPEC --seed N`). The
@@ -84,17 +85,6 @@ function parseDuration(value: string, units: readonly string[]): readonly [numbe
   return low > high ? `range ${value} runs backwards` : [low, high];
 }
 
-/** mulberry32: a small, well-known 32-bit PRNG; uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Decision streams, one per kind, each seeded from the user's seed and its own constant. */
 const STREAM = { latency: 0x1a7e, http: 0x4774, ws: 0x7773, disconnect: 0xd15c } as const;
@@ -111,10 +101,10 @@ export class FaultInjector {
     this.spec = typeof spec === 'string' ? parseFaultSpec(spec) : spec;
     const base = Number(BigInt.asUintN(32, BigInt(seed)));
     this.#rng = {
-      latency: mulberry32(base ^ STREAM.latency),
-      http: mulberry32(base ^ (STREAM.http << 16)),
-      ws: mulberry32(base ^ (STREAM.ws << 8)),
-      disconnect: mulberry32(base ^ (STREAM.disconnect << 12)),
+      latency: seededRandom(base ^ STREAM.latency),
+      http: seededRandom(base ^ (STREAM.http << 16)),
+      ws: seededRandom(base ^ (STREAM.ws << 8)),
+      disconnect: seededRandom(base ^ (STREAM.disconnect << 12)),
     };
   }
 

@@ -104,17 +104,7 @@ export class Ledger {
   }
 }
 
-/** mulberry32, for seeded kill plans. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../src/core/random.js';
 
 export function killPlan(rand: () => number): KillPlan {
   const r = rand();
