@@ -6,9 +6,11 @@ import { loadConfig } from '../../main/config/load.js';
 import type { OspreyConfig } from '../../main/config/schema.js';
 import { scrubSecrets } from '../../main/config/secret.js';
 import { Engine } from '../../main/engine/engine.js';
+import { startControlPlane, type ControlPlane } from '../control-plane.js';
 
 /**
- * `osprey start [--config FILE]`: builds the engine from config, starts it, logs `ready`, and on SIGINT
+ * `osprey start [--config FILE]`: builds the engine from config, starts it, opens the JSON-RPC control
+ * socket on its facade (control-plane.ts), logs `ready` (with the socket's port), and on SIGINT
  * or SIGTERM stops it (components in reverse order, state and logs flushed) within the configured
  * shutdown timeout (at most 10 s), exiting 0. A configuration problem exits 2 before anything starts.
  */
@@ -38,6 +40,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const log = logging.forComponent('engine');
 
   let stopping: Promise<number> | undefined;
+  let control: ControlPlane | undefined;
   let exitWith: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (exitWith = resolve));
   const engine = new Engine(config, new LiveClock(), logging, (policy, error) => {
@@ -54,6 +57,8 @@ export async function startCommand(args: string[]): Promise<number> {
         process.exit(1);
       }, config.shutdown.timeoutMs);
       try {
+        // The control socket closes first: no command may arrive while the engine stops.
+        await control?.stop().catch((error: unknown) => log.error({ err: error }, 'rpc server stop failed'));
         await engine.stop();
         log.info({ exitCode }, 'stopped');
         return exitCode;
@@ -69,6 +74,16 @@ export async function startCommand(args: string[]): Promise<number> {
     return stopping;
   }
 
+  // Signals are taken from here on: one that arrives while starting stops the engine once it is up.
+  let signalled: NodeJS.Signals | undefined;
+  let ready = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      signalled ??= signal;
+      if (ready) void shutdown(signal, 0);
+    });
+  }
+
   try {
     await engine.start();
   } catch (error) {
@@ -76,9 +91,18 @@ export async function startCommand(args: string[]): Promise<number> {
     logging.flush();
     return 1;
   }
-  log.info({ mode: config.mode, dataDir: config.dataDir, pid: process.pid }, 'ready');
-
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal, 0));
+  try {
+    control = await startControlPlane(engine, config, logging, (reason) => void shutdown(reason, 0));
+  } catch (error) {
+    log.fatal({ err: error }, 'control socket failed to start');
+    await engine.stop().catch((e: unknown) => log.error({ err: e }, 'stop failed'));
+    logging.flush();
+    return 1;
+  }
+  const rpc = { host: config.rpc.host, port: control.server.port, transport: control.server.transport };
+  log.info({ mode: config.mode, dataDir: config.dataDir, pid: process.pid, rpc }, 'ready');
+  ready = true;
+  if (signalled !== undefined) void shutdown(signalled, 0);
   return exited;
 }
 
