@@ -6,6 +6,8 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   state: async () => (await import('./suites/state.js')).stateSuite,
   bus: async () => (await import('./suites/bus.js')).busSuite,
   pipeline: async () => (await import('./suites/pipeline.js')).pipelineSuite,
+  rpc: async () => (await import('./suites/rpc.js')).rpcSuite,
+  latency: async () => (await import('./suites/latency.js')).latencySuite,
 };
 
 function usage(): never {

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   RISK_DENIED: { policy: 'reject', description: 'the risk gate refused an intent' },
   LIFECYCLE_ILLEGAL: { policy: 'fatal', description: 'a component was asked to make a lifecycle transition its table forbids' },
   INVARIANT_BROKEN: { policy: 'fatal', description: 'a condition the code relies on does not hold' },
+  STRATEGY_FAILED: { policy: 'reject', description: 'strategy code threw or returned something malformed; the event is dropped, the strategy keeps running' },
+  WORKER_PROTOCOL_MISMATCH: { policy: 'fatal', description: 'a worker thread speaks another version of the worker protocol than the main thread' },
 } as const satisfies Record<string, { policy: ErrorPolicy; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -91,6 +93,13 @@ export class InvariantError extends OspreyError {
 export class LifecycleError extends OspreyError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('LIFECYCLE_ILLEGAL', message, details);
+  }
+}
+
+/** User strategy code failed in one hook; carries which strategy and hook so the operator can find it. */
+export class StrategyError extends OspreyError {
+  constructor(message: string, details: { strategyId: string; hook: string } & Record<string, unknown>, options?: { cause?: unknown }) {
+    super('STRATEGY_FAILED', message, details, options);
   }
 }
 

@@ -1,0 +1,151 @@
+import { LiveClock } from '../../src/core/clock.js';
+import { EventFactory } from '../../src/core/event-factory.js';
+import type { EventOf, OspreyEvent } from '../../src/core/events.js';
+import type { Order, OrderIntent } from '../../src/core/types.js';
+import { LatencyRegistry } from '../../src/main/metrics/latency.js';
+import { StrategyHost } from '../../src/main/strategy-host/host.js';
+import type { RiskLimitsSnapshot } from '../../src/workers/risk/precheck.js';
+import type { StrategyIntent } from '../../src/workers/strategies/api.js';
+import { resolveStrategy } from '../../src/workers/strategies/registry.js';
+import type { StrategySpec } from '../../src/workers/protocol.js';
+import { StrategyRunner } from '../../src/workers/strategies/runner.js';
+import { percentile, round, type BenchLine, type SuiteOptions } from '../harness.js';
+
+/*
+ * Tick-to-intent latency at 1,000 ticks/s (CONTRACTS "latency": worker, inline, floor-postmessage,
+ * worker-vs-floor). The strategy is the market maker requoting on every tick (requoteBps 0), so every
+ * tick yields intents (two cancels, two post-only submits) through the risk pre-check. Cancels are
+ * acknowledged back as `order.updated` (as a venue would) so the order view stays its live size.
+ * - worker: from StrategyHost.dispatch of a quote to onIntents with its intents, through the hot port;
+ * - inline: the same StrategyRunner called on the main thread;
+ * - floor-postmessage: the same quote posted on the same port and echoed straight back by the worker,
+ *   interleaved with the worker ticks half a period apart, so both see the same machine state. The
+ *   worker path costs more by the strategy's work and by its reply (four intents rather than one quote).
+ */
+
+const INSTRUMENT = 'sim:BTC-PERP';
+const SPEC: StrategySpec = { strategyId: 'bench-mm', name: 'market-maker', instrument: INSTRUMENT, params: { size: '0.001', maxInventory: '0.01', halfSpreadBps: 2, requoteBps: 0 } };
+const LIMITS: RiskLimitsSnapshot = { maxOrderSize: 1, maxPositionNotional: 1_000_000, priceBandBps: 100 };
+const PERIOD_NS = 1_000_000n;
+
+function quotes(count: number): EventOf<'market.quote'>[] {
+  const factory = new EventFactory(new LiveClock(), 'q');
+  const out: EventOf<'market.quote'>[] = [];
+  let mid = 65_000;
+  for (let i = 0; i < count; i++) {
+    mid += ((i * 7919) % 11) - 5; // deterministic wander, a new price nearly every tick
+    out.push(factory.make('market.quote', { instrument: INSTRUMENT, bidPrice: mid - 0.5, bidSize: 1, askPrice: mid + 0.5, askSize: 1 }));
+  }
+  return out;
+}
+
+/** The venue's acknowledgement of a cancel, so the strategy's order view does not grow without bound. */
+function cancelledAcks(intents: readonly StrategyIntent[], live: Map<string, OrderIntent>, factory: EventFactory): OspreyEvent[] {
+  const acks: OspreyEvent[] = [];
+  for (const intent of intents) {
+    if (intent.kind === 'submit') live.set(intent.order.clientOrderId, intent.order);
+    if (intent.kind !== 'cancel') continue;
+    const order = live.get(intent.clientOrderId);
+    if (order === undefined) continue;
+    live.delete(intent.clientOrderId);
+    const done: Order = { ...order, status: 'cancelled', filledSize: '0', avgFillPrice: '0', updatedAt: order.createdAt };
+    acks.push(factory.make('order.updated', { order: done }));
+  }
+  return acks;
+}
+
+/** Calls `tick(i)` every PERIOD_NS and `half(i)` half a period later, yielding to the event loop between. */
+async function paced(count: number, tick: (i: number) => void, half?: (i: number) => void): Promise<void> {
+  const start = process.hrtime.bigint() + PERIOD_NS;
+  for (let i = 0; i < count; i++) {
+    const at = start + BigInt(i) * PERIOD_NS;
+    while (process.hrtime.bigint() < at) await new Promise<void>((r) => setImmediate(r));
+    tick(i);
+    if (half === undefined) continue;
+    const halfAt = at + PERIOD_NS / 2n;
+    while (process.hrtime.bigint() < halfAt) await new Promise<void>((r) => setImmediate(r));
+    half(i);
+  }
+  // Let the last replies arrive.
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+function lines(kase: string, samplesUs: number[], context: Record<string, string | number>): BenchLine[] {
+  const sorted = Float64Array.from(samplesUs).sort();
+  return (['p50', 'p99', 'p999'] as const).map((p) => ({
+    suite: 'latency', case: kase, metric: `${p}_us`, value: round(percentile(sorted, p === 'p50' ? 50 : p === 'p99' ? 99 : 99.9), 1), unit: 'us', samples: sorted.length, ...context,
+  }));
+}
+
+async function workerAndFloor(events: EventOf<'market.quote'>[], warm: number, registry: LatencyRegistry): Promise<{ worker: number[]; floor: number[] }> {
+  const factory = new EventFactory(new LiveClock(), 'ack');
+  const live = new Map<string, OrderIntent>();
+  const sentAt: bigint[] = [];
+  const worker: number[] = [];
+  const floor: number[] = [];
+  let received = 0;
+  const host = await StrategyHost.start({
+    threads: 1,
+    recordLatency: (stage, us) => registry.record(stage, us),
+    onIntents: (_id, intents) => {
+      const now = process.hrtime.bigint();
+      const i = received++;
+      if (i >= warm) worker.push(Number(now - sentAt[i]!) / 1000);
+      for (const ack of cancelledAcks(intents, live, factory)) host.dispatch(ack);
+    },
+  });
+  try {
+    await host.setRiskLimits(LIMITS);
+    await host.load(SPEC);
+    await paced(
+      events.length,
+      (i) => {
+        sentAt[i] = process.hrtime.bigint();
+        host.dispatch(events[i]!);
+      },
+      (i) => void host.echo(events[i]).then((ns) => { if (i >= warm) floor.push(ns / 1000); }),
+    );
+    if (received < events.length) throw new Error(`worker answered ${received} of ${events.length} ticks`);
+  } finally {
+    await host.stop();
+  }
+  return { worker, floor };
+}
+
+async function inline(events: EventOf<'market.quote'>[], warm: number): Promise<number[]> {
+  const runner = new StrategyRunner(await resolveStrategy(SPEC.name), SPEC, new LiveClock());
+  runner.limits = LIMITS;
+  const factory = new EventFactory(new LiveClock(), 'ack');
+  const live = new Map<string, OrderIntent>();
+  const samples: number[] = [];
+  await paced(events.length, (i) => {
+    const start = process.hrtime.bigint();
+    const out = runner.handle(events[i]!);
+    const us = Number(process.hrtime.bigint() - start) / 1000;
+    if (out.intents.length === 0) throw new Error(`inline tick ${i} produced no intents`);
+    if (i >= warm) samples.push(us);
+    for (const ack of cancelledAcks(out.intents, live, factory)) runner.handle(ack);
+  });
+  return samples;
+}
+
+export async function tickToIntentCases({ quick, progress }: SuiteOptions): Promise<BenchLine[]> {
+  const warm = quick ? 500 : 2_000;
+  const measured = quick ? 5_000 : 30_000;
+  const events = quotes(warm + measured);
+  const registry = await LatencyRegistry.create();
+  progress(`worker + floor: ${events.length} ticks at 1,000/s`);
+  const { worker, floor } = await workerAndFloor(events, warm, registry);
+  progress(`inline: ${events.length} ticks at 1,000/s`);
+  const inlineUs = await inline(events, warm);
+  const context = { rate_per_s: 1000, strategy: SPEC.name, histograms: registry.build };
+  const out = [...lines('worker', worker, context), ...lines('inline', inlineUs, context), ...lines('floor-postmessage', floor, context)];
+  const p50 = (xs: number[]) => percentile(Float64Array.from(xs).sort(), 50);
+  const ratio = p50(worker) / p50(floor);
+  out.push({ suite: 'latency', case: 'worker-vs-floor', metric: 'ratio_p50', value: round(ratio, 3), unit: 'x', target: 1.5 });
+  // Where the worker path spends it, per stage, from the host's own HDR histograms.
+  for (const s of registry.snapshot()) out.push({ suite: 'latency', case: `stage-${s.stage}`, metric: 'p50_us', value: s.p50Us, unit: 'us', p99_us: s.p99Us, count: s.count });
+  registry.destroy();
+  progress(`worker p50 ${round(p50(worker), 1)} µs, floor p50 ${round(p50(floor), 1)} µs, ratio ${round(ratio, 2)}`);
+  return out;
+}

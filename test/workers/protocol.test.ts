@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../src/core/clock.js';
+import { EventFactory } from '../../src/core/event-factory.js';
+import { z } from 'zod';
+import { decodeOutput, encodeOutput, type RunnerOutput } from '../../src/workers/protocol.js';
+import { defineStrategy } from '../../src/workers/strategies/api.js';
+import { StrategyRunner } from '../../src/workers/strategies/runner.js';
+import { INSTRUMENT } from './kit.js';
+
+const order = { clientOrderId: 's-1-1', strategyId: 's', instrument: INSTRUMENT, type: 'limit', size: '0.5', price: '100.25', timeInForce: 'GTC', reduceOnly: false, createdAt: 7 } as const;
+
+describe('hot-port wire format', () => {
+  it('gives back exactly what the strategy returned, for every intent kind', () => {
+    const out: RunnerOutput = {
+      strategyId: 's',
+      intents: [
+        { kind: 'submit', postOnly: false, order: { ...order, side: 'buy' } },
+        { kind: 'submit', postOnly: true, order: { ...order, side: 'sell', timeInForce: 'ALO', reduceOnly: true } },
+        { kind: 'submit', postOnly: false, slippageBps: 10, order: { ...order, side: 'sell', type: 'market', timeInForce: 'IOC' } },
+        { kind: 'cancel', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-1' },
+        { kind: 'amend', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-2', price: '101' },
+        { kind: 'amend', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-3', size: '2' },
+      ],
+      denials: [{ code: 'MAX_ORDER_SIZE', reason: 'MAX_ORDER_SIZE: order size 3 exceeds 2', strategyId: 's', instrument: INSTRUMENT, limit: '2', value: '3' }],
+      errors: [{ code: 'STRATEGY_FAILED', hook: 'onBar', message: 'x' }],
+      logs: [{ level: 'info', message: 'exit: stop-loss' }],
+    };
+    // Through structured clone, as the port carries it.
+    expect(decodeOutput(structuredClone(encodeOutput(out)), INSTRUMENT)).toEqual(out);
+    expect(encodeOutput({ strategyId: 's', intents: [], denials: [], errors: [], logs: [] })).toEqual({ id: 's' });
+  });
+
+  it('the runner refuses an intent for another instrument, so decoding with its own loses nothing', () => {
+    const clock = new SimulatedClock(0);
+    const stray = { kind: 'cancel', strategyId: 'r', instrument: 'sim:ETH-PERP', clientOrderId: 'x' } as const;
+    const rogue = defineStrategy({ name: 'rogue', description: 'builds intents by hand, wrongly', params: z.strictObject({}), updatable: [], create: () => ({ onTrade: () => [stray] }) });
+    const runner = new StrategyRunner(rogue, { strategyId: 'r', name: 'rogue', instrument: INSTRUMENT, params: {} }, clock);
+    const out = runner.handle(new EventFactory(clock, 'p').make('market.trade', { instrument: INSTRUMENT, price: 1, size: 1, aggressor: 'buy', tradeId: '2' }));
+    expect(out.intents).toEqual([]);
+    expect(out.errors[0]?.message).toBe(`STRATEGY_FAILED: r returned an intent for r on sim:ETH-PERP; it may only trade ${INSTRUMENT}`);
+  });
+});
