@@ -116,7 +116,7 @@ export const riskLimitsSchema = z.strictObject({
   priceBandBps: z.number().positive().max(10_000),
   maxOrdersPerSecond: z.number().positive().max(1000),
   maxOpenOrders: z.int().min(1).max(10_000),
-  /** Quote currency; reaching it moves trading to REDUCING. */
+  /** Quote currency lost today; reaching it halts trading (open orders cancelled, flattened if configured). */
   maxDailyLoss: z.number().positive().max(1e12),
   maxDrawdownPct: z.number().gt(0).max(100),
 });
