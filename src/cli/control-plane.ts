@@ -33,7 +33,7 @@ export async function startControlPlane(
   const release = () => {
     if (shared === undefined) latency.destroy();
   };
-  const facade = new ControlFacade(engine, { latency, requestShutdown, log: logging.forComponent('control') });
+  const facade = new ControlFacade(engine, { latency, controls: engine.controls, requestShutdown, log: logging.forComponent('control') });
   try {
     const { authority, tokenFile } = await TokenAuthority.fromConfig(config);
     if (tokenFile?.created === true) log.info({ file: tokenFile.path }, 'rpc token created (mode 0600)');

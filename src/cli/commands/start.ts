@@ -7,6 +7,7 @@ import type { OspreyConfig } from '../../main/config/schema.js';
 import { scrubSecrets } from '../../main/config/secret.js';
 import { Engine } from '../../main/engine/engine.js';
 import { startControlPlane, type ControlPlane } from '../control-plane.js';
+import { startPaperVenue, type PaperVenue } from '../paper-venue.js';
 
 /**
  * `osprey start [--config FILE]`: builds the engine from config, starts it, opens the JSON-RPC control
@@ -43,10 +44,23 @@ export async function startCommand(args: string[]): Promise<number> {
   let control: ControlPlane | undefined;
   let exitWith: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (exitWith = resolve));
+  // Paper mode: the simulated venue runs in this process on 127.0.0.1, and the engine trades on it
+  // through the same adapter as on the live venue.
+  let paper: PaperVenue | undefined;
+  if (config.mode !== 'live' && config.strategies.some((s) => s.enabled)) {
+    try {
+      paper = await startPaperVenue(config);
+    } catch (error) {
+      log.fatal({ err: error }, 'paper venue failed to start');
+      logging.flush();
+      return 1;
+    }
+    log.info({ rest: paper.restUrl, account: paper.walletAddress, data: paper.data }, 'paper venue listening');
+  }
   const engine = new Engine(config, new LiveClock(), logging, (policy, error) => {
     log.fatal({ err: error, policy }, 'severe error: stopping the engine');
     void shutdown(`severe error (${policy})`, 1);
-  });
+  }, paper === undefined ? {} : { paper });
 
   function shutdown(reason: string, exitCode: number): Promise<number> {
     stopping ??= (async () => {
@@ -60,6 +74,7 @@ export async function startCommand(args: string[]): Promise<number> {
         // The control socket closes first: no command may arrive while the engine stops.
         await control?.stop().catch((error: unknown) => log.error({ err: error }, 'rpc server stop failed'));
         await engine.stop();
+        await paper?.close();
         log.info({ exitCode }, 'stopped');
         return exitCode;
       } catch (error) {
@@ -88,14 +103,17 @@ export async function startCommand(args: string[]): Promise<number> {
     await engine.start();
   } catch (error) {
     log.fatal({ err: error }, 'start failed');
+    await engine.stop().catch(() => undefined);
+    await paper?.close();
     logging.flush();
     return 1;
   }
   try {
-    control = await startControlPlane(engine, config, logging, (reason) => void shutdown(reason, 0));
+    control = await startControlPlane(engine, config, logging, (reason) => void shutdown(reason, 0), engine.latency);
   } catch (error) {
     log.fatal({ err: error }, 'control socket failed to start');
     await engine.stop().catch((e: unknown) => log.error({ err: e }, 'stop failed'));
+    await paper?.close();
     logging.flush();
     return 1;
   }

@@ -48,7 +48,7 @@ export interface StrategySummary {
   name: string;
   instrument: string;
   enabled: boolean;
-  /** "not-loaded" until the strategy engine (workers) runs strategies. */
+  /** "running" once loaded on a worker, "failed" when its worker kept dying, "not-loaded" otherwise. */
   state: string;
 }
 
@@ -78,7 +78,7 @@ export class ControlFacade {
   status(): ControlStatus {
     const engine = this.#engine.status();
     const config = this.#engine.config;
-    const componentState = (name: string) => engine.components.find((c) => c.name === name)?.state ?? 'not-started';
+    const componentState = (venue: string) => engine.components.find((c) => c.name === `venue.${venue}`)?.state ?? 'not-started';
     const venues: ControlStatus['venues'] = (['hyperliquid', 'binance', 'bybit'] as const).map((venue) => ({ venue, enabled: config.venues[venue].enabled, state: componentState(venue) }));
     // Paper and sim modes trade against the built-in simulated venue.
     if (config.mode !== 'live') venues.push({ venue: 'sim', enabled: true, state: componentState('sim') });
@@ -101,7 +101,15 @@ export class ControlFacade {
   }
 
   strategies(): StrategySummary[] {
-    return this.#engine.config.strategies.map((s) => ({ id: s.id, name: s.name, instrument: s.instrument, enabled: s.enabled, state: 'not-loaded' }));
+    const hosts = this.#engine.venues.map((v) => v.strategies?.host).filter((h) => h !== undefined);
+    const stateOf = (id: string) => {
+      for (const host of hosts) {
+        if (host.failed.has(id)) return 'failed';
+        if (host.has(id)) return 'running';
+      }
+      return 'not-loaded';
+    };
+    return this.#engine.config.strategies.map((s) => ({ id: s.id, name: s.name, instrument: s.instrument, enabled: s.enabled, state: stateOf(s.id) }));
   }
 
   startStrategy(id: string): never {
@@ -118,22 +126,50 @@ export class ControlFacade {
     return { id, params: this.controls.strategyParams(id) };
   }
 
-  setStrategyParams(origin: string, id: string, patch: Record<string, unknown>): { id: string; params: StrategyParams } {
-    const { after } = this.#decide('strategy.params', origin, { strategyId: id, patch }, () => this.controls.updateStrategyParams(id, patch));
-    return { id, params: after };
+  /**
+   * The running strategy validates the new parameters first (its own schema decides what may change while
+   * it runs); only then are they recorded and journalled. If recording refuses them after all, the
+   * strategy gets its old parameters back, so what runs and what is reported never differ.
+   */
+  async setStrategyParams(origin: string, id: string, patch: Record<string, unknown>): Promise<{ id: string; params: StrategyParams }> {
+    const before = this.controls.strategyParams(id);
+    try {
+      await this.#engine.applyStrategyParams(id, patch);
+    } catch (error) {
+      throw new ControlError('INVALID_PARAMS', `strategy "${id}" refused the parameters: ${error instanceof Error ? error.message : String(error)}`, { strategyId: id, problems: [{ path: 'params', message: error instanceof Error ? error.message : String(error) }] });
+    }
+    try {
+      const { after } = this.#decide('strategy.params', origin, { strategyId: id, patch }, () => this.controls.updateStrategyParams(id, patch));
+      return { id, params: after };
+    } catch (error) {
+      const restore = Object.fromEntries(Object.keys(patch).filter((k) => k in before).map((k) => [k, before[k]]));
+      await this.#engine.applyStrategyParams(id, restore).catch(() => undefined);
+      throw error;
+    }
   }
 
   orders(filter: { instrument?: string | undefined; strategyId?: string | undefined } = {}): Order[] {
     return this.#store().openOrders().filter((o) => (filter.instrument === undefined || o.instrument === filter.instrument) && (filter.strategyId === undefined || o.strategyId === filter.strategyId));
   }
 
-  cancelOrder(clientOrderId: string): never {
-    if (this.#store().getOrder(clientOrderId) === undefined) throw new ControlError('NOT_FOUND', `no order with clientOrderId "${clientOrderId}"`, { clientOrderId });
-    throw notAvailable('orders.cancel', 'order execution');
+  async cancelOrder(clientOrderId: string): Promise<{ clientOrderId: string; outcome: string }> {
+    const order = this.#store().getOrder(clientOrderId);
+    if (order === undefined) throw new ControlError('NOT_FOUND', `no order with clientOrderId "${clientOrderId}"`, { clientOrderId });
+    const executor = this.#executorFor(order.instrument);
+    if (executor === undefined) throw notAvailable('orders.cancel', 'order execution');
+    const outcome = await executor.cancel(clientOrderId);
+    return { clientOrderId, outcome };
   }
 
-  cancelAllOrders(): never {
-    throw notAvailable('orders.cancelAll', 'order execution');
+  async cancelAllOrders(): Promise<{ cancelled: number }> {
+    const executors = this.#engine.venues.map((v) => v.trading?.executor).filter((e) => e !== undefined);
+    if (executors.length === 0) throw notAvailable('orders.cancelAll', 'order execution');
+    const outcomes = (await Promise.all(executors.map((e) => e.cancelAll()))).flat();
+    return { cancelled: outcomes.length };
+  }
+
+  #executorFor(instrument: string) {
+    return this.#engine.venues.find((v) => instrument.startsWith(`${v.venue}:`))?.trading?.executor;
   }
 
   positions(): Position[] {
@@ -163,7 +199,9 @@ export class ControlFacade {
    */
   setTradingState(origin: string, state: TradingState, reason = 'operator'): { from: TradingState; to: TradingState } {
     const change = this.#decide('risk.state', origin, { state, reason }, () => ({ from: this.controls.setTradingState(state, reason), to: state }));
-    if (change.from !== state) this.#engine.bus.publish(this.#engine.events.make('risk.state', { from: change.from, to: state, reason }));
+    // A running risk gate is the authority and announces its own state changes; with none, this does.
+    const gateRuns = this.#engine.venues.some((v) => v.trading !== undefined);
+    if (change.from !== state && !gateRuns) this.#engine.bus.publish(this.#engine.events.make('risk.state', { from: change.from, to: state, reason }));
     return change;
   }
 

@@ -6,8 +6,21 @@ import { EventBus } from '../bus/bus.js';
 import type { OspreyConfig } from '../config/schema.js';
 import { openStateEnv, type StateEnv } from '../state/env.js';
 import { StateComponent } from '../state/state-component.js';
+import { RuntimeControls, type ControlChange } from '../control/runtime-controls.js';
+import { LatencyRegistry } from '../metrics/latency.js';
+import { BarAggregator } from '../market/bar-aggregator.js';
+import { gateLimits } from '../risk/limits.js';
+import type { VenueId } from '../../core/types.js';
 import { ErrorHandler } from './error-handler.js';
 import { BaseComponent, type Component } from './lifecycle.js';
+import { VenueRuntime, type PaperVenueConnection } from './venue-runtime.js';
+
+export interface EngineOptions {
+  /** Paper mode: the simulator the CLI started, which the "sim" venue trades on. */
+  readonly paper?: PaperVenueConnection;
+  /** A latency registry to record into; by default the engine makes one at start. */
+  readonly latency?: LatencyRegistry;
+}
 
 export interface EngineStatus {
   state: string;
@@ -29,12 +42,19 @@ export class Engine extends BaseComponent {
   readonly errors: ErrorHandler;
   readonly state: StateComponent;
   readonly audit: AuditComponent;
+  /** Operator switches (pause, trading state, risk limits, strategy params) that apply while running. */
+  readonly controls: RuntimeControls;
+  readonly venues: readonly VenueRuntime[];
+  /** One-minute bars from trades, for strategies that decide on bar close. */
+  readonly bars: BarAggregator;
   readonly #logging: Logging;
+  #latency: LatencyRegistry | undefined;
+  readonly #ownsLatency: boolean;
   readonly #env: StateEnv;
   readonly #components: Component[];
   #startedAt = 0;
 
-  constructor(config: OspreyConfig, clock: Clock, logging: Logging, onSevere: (policy: 'halt' | 'fatal', error: unknown) => void) {
+  constructor(config: OspreyConfig, clock: Clock, logging: Logging, onSevere: (policy: 'halt' | 'fatal', error: unknown) => void, options: EngineOptions = {}) {
     super('engine');
     this.config = config;
     this.clock = clock;
@@ -46,13 +66,57 @@ export class Engine extends BaseComponent {
     this.#env = openStateEnv(config.dataDir);
     this.state = new StateComponent(this.#env, clock, logging.forComponent('state'));
     this.audit = new AuditComponent(this.#env, this.bus, ['market.book', 'market.quote', 'market.trade', 'market.bar', 'market.mark']);
-    this.#components = [this.state, this.audit];
-    for (const component of [this, ...this.#components]) {
-      component.lifecycle.onChange((change) => {
-        const { component: subject, ...rest } = change;
-        logging.forComponent('engine').info({ subject, ...rest }, `${subject} ${change.to}`);
-        this.bus.publish(this.events.make('component.state', change));
-      });
+    this.controls = new RuntimeControls(config);
+    this.bars = new BarAggregator(this.bus, this.events, '1m');
+    this.#latency = options.latency;
+    this.#ownsLatency = options.latency === undefined;
+    this.venues = tradingVenues(config, options.paper !== undefined).map((venue) => new VenueRuntime({
+      config, venue, clock, bus: this.bus, events: this.events,
+      store: () => this.state.store,
+      latency: () => this.latency,
+      log: (component) => logging.forComponent(component),
+      ...(options.paper === undefined ? {} : { paper: options.paper }),
+      paused: () => this.controls.paused,
+      onError: (source, error, isolated) => this.errors.report(source, error, { isolated }),
+      onChildChange: () => undefined,
+    }));
+    this.#components = [this.state, this.audit, ...this.venues];
+    const announce = (component: Component) => component.lifecycle.onChange((change) => {
+      const { component: subject, ...rest } = change;
+      logging.forComponent('engine').info({ subject, ...rest }, `${subject} ${change.to}`);
+      this.bus.publish(this.events.make('component.state', change));
+    });
+    for (const component of [this, ...this.#components]) announce(component);
+    this.controls.onChange((change) => void this.#apply(change).catch((error: unknown) => this.errors.report('controls', error, { isolated: true })));
+  }
+
+  /** The latency histograms the hot path records into; exists once the engine started. */
+  get latency(): LatencyRegistry {
+    if (this.#latency === undefined) throw new Error('latency registry used before the engine started');
+    return this.#latency;
+  }
+
+  /**
+   * Hands changed parameters to the running strategy, which validates them against its own schema; throws
+   * when it refuses. Returns false when the strategy is not running here (the config alone changes).
+   */
+  async applyStrategyParams(strategyId: string, changes: Readonly<Record<string, unknown>>): Promise<boolean> {
+    const host = this.venues.map((v) => v.strategies?.host).find((h) => h?.has(strategyId) === true);
+    if (host === undefined) return false;
+    await host.setParams(strategyId, changes);
+    return true;
+  }
+
+  /** Carries an operator's change (already validated and journalled by the control facade) to the components. */
+  async #apply(change: ControlChange): Promise<void> {
+    for (const venue of this.venues) {
+      const { trading, strategies } = venue;
+      if (trading === undefined) continue;
+      if (change.kind === 'tradingState') await trading.gate.setTradingState(change.to, change.reason);
+      if (change.kind === 'riskLimits' && change.account === venue.venue) {
+        trading.gate.setLimits(gateLimits(change.after, { flattenOnHalt: this.config.shutdown.policy === 'flatten' }));
+        await strategies?.host?.setRiskLimits({ maxOrderSize: change.after.maxOrderSize, maxPositionNotional: change.after.maxPositionNotional, priceBandBps: change.after.priceBandBps });
+      }
     }
   }
 
@@ -78,6 +142,8 @@ export class Engine extends BaseComponent {
   }
 
   protected async onStart(): Promise<void> {
+    this.#latency ??= await LatencyRegistry.create();
+    this.bars.start();
     const started: Component[] = [];
     try {
       for (const component of this.#components) {
@@ -94,6 +160,7 @@ export class Engine extends BaseComponent {
   }
 
   protected async onStop(): Promise<void> {
+    this.bars.stop();
     let firstError: unknown;
     for (const component of [...this.#components].reverse()) {
       try {
@@ -104,7 +171,20 @@ export class Engine extends BaseComponent {
       }
     }
     await this.#env.close();
+    if (this.#ownsLatency) {
+      this.#latency?.destroy();
+      this.#latency = undefined;
+    }
     this.#logging.flush();
     if (firstError !== undefined) throw firstError;
   }
+}
+
+/**
+ * The venue accounts this engine trades: live, the enabled venues; otherwise the paper simulator, when
+ * the CLI started one (an engine built without it, as in control-plane tests, trades nowhere).
+ */
+function tradingVenues(config: OspreyConfig, paper: boolean): VenueId[] {
+  if (config.mode !== 'live') return paper ? ['sim'] : [];
+  return (['hyperliquid', 'binance', 'bybit'] as const).filter((v) => config.venues[v].enabled);
 }

@@ -120,6 +120,11 @@ export class StrategyHost {
     return result.output;
   }
 
+  /** Whether the instance is loaded on a worker. */
+  has(strategyId: string): boolean {
+    return this.#instances.has(strategyId);
+  }
+
   async unload(strategyId: string): Promise<void> {
     const instance = this.#get(strategyId);
     this.#routes.remove(strategyId, instance.spec.instrument, instance.slot);
