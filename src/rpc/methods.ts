@@ -50,8 +50,8 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'engine.shutdown': method(false, why, (f, p, c) => f.shutdown(c.origin, p.reason)),
 
   'strategies.list': method(true, none, (f) => f.strategies()),
-  'strategies.start': method(false, id, (f, p) => f.startStrategy(p.id)),
-  'strategies.stop': method(false, id, (f, p) => f.stopStrategy(p.id)),
+  'strategies.start': method(false, id, (f, p, c) => f.startStrategy(c.origin, p.id)),
+  'strategies.stop': method(false, id, (f, p, c) => f.stopStrategy(c.origin, p.id)),
   'strategies.params.get': method(true, id, (f, p) => f.strategyParams(p.id)),
   'strategies.params.set': method(false, id.extend({ params: boundedJsonRecord }), (f, p, c) => f.setStrategyParams(c.origin, p.id, p.params)),
 

@@ -110,6 +110,11 @@ describe('ospreyctl against osprey start (uWebSockets.js)', () => {
     expect(frozen.code).toBe(2);
     expect(frozen.stderr).toMatch(/fast: not updatable at runtime/);
     expect(JSON.parse((await ctl(engine, ['params', 'sma-btc', '--json'])).stdout)).toEqual({ id: 'sma-btc', params: { fast: 5, slow: 20, size: 0.02 } });
+    // A strategy stops (its snapshot kept) and starts again on its worker.
+    expect(JSON.parse((await ctl(engine, ['call', 'strategies.stop', '{"id":"sma-btc"}', '--json'])).stdout)).toEqual({ id: 'sma-btc', state: 'stopped' });
+    expect((await ctl(engine, ['strategies'])).stdout).toMatch(/^sma-btc +sma-cross +sim:BTC-PERP +true +not-loaded$/m);
+    expect(JSON.parse((await ctl(engine, ['call', 'strategies.start', '{"id":"sma-btc"}', '--json'])).stdout)).toEqual({ id: 'sma-btc', state: 'running' });
+    expect((await ctl(engine, ['strategies'])).stdout).toMatch(/^sma-btc +sma-cross +sim:BTC-PERP +true +running$/m);
     const bad = await ctl(engine, ['limits', 'sim', 'maxLeverage=-1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/limits\.maxLeverage/);

@@ -77,12 +77,11 @@ for (const transport of TRANSPORTS) {
         expect((await call('strategies.params.get', { id: 'nope' })).error?.code).toBe(CODE.NOT_FOUND);
       });
 
-      it('strategies.start and stop say which component they wait for', async () => {
-        for (const method of ['strategies.start', 'strategies.stop']) {
-          const { error } = await call(method, { id: 'sma-btc' });
-          expect(error).toMatchObject({ code: CODE.NOT_AVAILABLE, data: { component: 'strategy engine (workers)' } });
-          expect((await call(method, { id: 'ghost' })).error?.code).toBe(CODE.NOT_FOUND);
-        }
+      it('strategies.start needs a trading venue (this engine has none); stop of an unloaded strategy says so', async () => {
+        const { error } = await call('strategies.start', { id: 'sma-btc' });
+        expect(error).toMatchObject({ code: CODE.NOT_AVAILABLE, data: { component: 'a trading venue for this strategy (none is running in this engine)' } });
+        expect((await call('strategies.stop', { id: 'sma-btc' })).result).toEqual({ id: 'sma-btc', state: 'not-loaded' });
+        for (const method of ['strategies.start', 'strategies.stop']) expect((await call(method, { id: 'ghost' })).error?.code).toBe(CODE.NOT_FOUND);
       });
 
       it('orders.list, positions.list and balances.list read the state store', async () => {

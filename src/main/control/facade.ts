@@ -112,14 +112,17 @@ export class ControlFacade {
     return this.#engine.config.strategies.map((s) => ({ id: s.id, name: s.name, instrument: s.instrument, enabled: s.enabled, state: stateOf(s.id) }));
   }
 
-  startStrategy(id: string): never {
+  async startStrategy(origin: string, id: string): Promise<{ id: string; state: string }> {
     this.controls.strategyParams(id); // NOT_FOUND first: an unknown id is the caller's error either way
-    throw notAvailable('strategies.start', 'strategy engine (workers)');
+    const started = await this.#decideAsync('strategy.start', origin, { strategyId: id }, () => this.#engine.startStrategy(id));
+    if (!started) throw notAvailable('strategies.start', 'a trading venue for this strategy (none is running in this engine)');
+    return { id, state: 'running' };
   }
 
-  stopStrategy(id: string): never {
+  async stopStrategy(origin: string, id: string): Promise<{ id: string; state: string }> {
     this.controls.strategyParams(id);
-    throw notAvailable('strategies.stop', 'strategy engine (workers)');
+    const stopped = await this.#decideAsync('strategy.stop', origin, { strategyId: id }, () => this.#engine.stopStrategy(id));
+    return { id, state: stopped ? 'stopped' : 'not-loaded' };
   }
 
   strategyParams(id: string): { id: string; params: StrategyParams } {
@@ -255,6 +258,15 @@ export class ControlFacade {
     const result = apply();
     const at = this.#engine.clock.now();
     journal.recordDecision(`control.${kind}`, at, { origin, ...request, result });
+    this.#log?.info({ decision: kind, origin, ...request }, `control: ${kind}`);
+    return result;
+  }
+
+  /** As #decide, for a change that takes time (a worker loading a strategy); journalled once done. */
+  async #decideAsync<R>(kind: string, origin: string, request: Record<string, unknown>, apply: () => Promise<R>): Promise<R> {
+    const journal = this.#journal();
+    const result = await apply();
+    journal.recordDecision(`control.${kind}`, this.#engine.clock.now(), { origin, ...request, result });
     this.#log?.info({ decision: kind, origin, ...request }, `control: ${kind}`);
     return result;
   }

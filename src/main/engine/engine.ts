@@ -97,6 +97,27 @@ export class Engine extends BaseComponent {
   }
 
   /**
+   * Loads a configured strategy on the workers of its venue (its stored snapshot, if any, restored).
+   * Returns false when no venue here trades its instrument.
+   */
+  async startStrategy(strategyId: string): Promise<boolean> {
+    const spec = this.config.strategies.find((s) => s.id === strategyId);
+    const host = spec === undefined ? undefined : this.venues.find((v) => spec.instrument.startsWith(`${v.venue}:`))?.strategies?.host;
+    if (spec === undefined || host === undefined) return false;
+    if (!host.has(strategyId)) await host.load({ strategyId, name: spec.name, instrument: spec.instrument, params: this.controls.strategyParams(strategyId) });
+    return true;
+  }
+
+  /** Unloads a running strategy (its snapshot stays stored); its open orders stay until cancelled. */
+  async stopStrategy(strategyId: string): Promise<boolean> {
+    const host = this.venues.map((v) => v.strategies?.host).find((h) => h?.has(strategyId) === true);
+    if (host === undefined) return false;
+    await host.snapshotAll();
+    await host.unload(strategyId);
+    return true;
+  }
+
+  /**
    * Hands changed parameters to the running strategy, which validates them against its own schema; throws
    * when it refuses. Returns false when the strategy is not running here (the config alone changes).
    */
