@@ -20,7 +20,7 @@ const USAGE = `usage: osprey sim [--port N] [--data FILE] [--seed N] [--faults S
   simulated venue. Any new signer gets an account funded with --balance USDC unless --accounts lists
   the only accounts allowed.
   --port N        port to listen on (default 0: any free port; the "listening" log line names it)
-  --data FILE     BTC market data: a recorded Hyperliquid feed (.gz) or 1m candles (.csv); default the bundled feed
+  --data FILE     BTC market data: a recorded Hyperliquid or Binance USD-M feed (.gz) or 1m candles (.csv); default the bundled Hyperliquid feed
   --seed N        seed for fault decisions (default 1)
   --faults SPEC   e.g. latency=20-80ms,drop=0.01,dup=0.01,reorder=0.01,disconnect=30s,http429=0.05,http5xx=0.02,timeout=0.01
   --balance N     USDC for each new account (default 100000)

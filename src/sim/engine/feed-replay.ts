@@ -35,7 +35,7 @@ export interface ReplaySource {
   take(): ReplayStep;
 }
 
-interface RecordedTradeAt {
+export interface RecordedTradeAt {
   readonly offset: number;
   readonly side: 'B' | 'A';
   readonly px: Decimal;
@@ -48,13 +48,18 @@ interface RecordedTradeAt {
   readonly users: readonly [string, string];
 }
 
-type Message =
+/** One recorded message, its time an offset (ms) from the recording's first book; offsets never decrease. */
+export type RecordedMessage =
   | { readonly kind: 'book'; readonly offset: number; readonly bids: LevelInput[]; readonly asks: LevelInput[] }
   | { readonly kind: 'trades'; readonly offset: number; readonly trades: RecordedTradeAt[] };
 
-export class HyperliquidFeedReplay implements ReplaySource {
+/**
+ * Replays recorded messages on the venue's clock, looping if asked (see the file comment); the recording
+ * itself comes from a venue-specific builder (hyperliquidFeedReplay here, binanceFeedReplay beside it).
+ */
+export class RecordedFeedReplay implements ReplaySource {
   readonly coin: string;
-  readonly #messages: Message[];
+  readonly #messages: readonly RecordedMessage[];
   readonly #origin: number;
   readonly #period: number;
   readonly #loop: boolean;
@@ -62,39 +67,23 @@ export class HyperliquidFeedReplay implements ReplaySource {
   #index = 0;
   #pass = 0;
 
-  /**
-   * Trades stamped before the first snapshot are dropped: the first `trades` message of a recording is the
-   * subscription's backfill of earlier trades, which would fill resting orders at stale prices.
-   */
-  constructor(records: readonly HyperliquidFeedRecord[], coin: string, origin: number, loop: boolean, file = 'feed') {
-    const firstBook = records.find((r) => r.message.channel === 'l2Book');
-    if (firstBook === undefined || firstBook.message.channel !== 'l2Book') throw new ValidationError(`${file}: no l2Book snapshot to start the replay from`, { file });
-    const start = firstBook.message.data.time;
-    const messages: Message[] = [];
-    let last = 0;
-    for (const { message, lineNo } of records) {
-      if (message.channel === 'l2Book') {
-        if (message.data.coin !== coin) throw new ValidationError(`${file} line ${lineNo}: book for ${message.data.coin}, expected ${coin}`, { file, line: lineNo });
-        last = Math.max(last, message.data.time - start);
-        messages.push({ kind: 'book', offset: last, bids: levels(message.data.levels[0]), asks: levels(message.data.levels[1]) });
-        continue;
-      }
-      const trades = message.data.filter((t) => t.time >= start);
-      if (trades.some((t) => t.coin !== coin)) throw new ValidationError(`${file} line ${lineNo}: trade for another coin than ${coin}`, { file, line: lineNo });
-      if (trades.length === 0) continue;
-      last = Math.max(last, ...trades.map((t) => t.time - start));
-      const recorded = trades.map((t) => ({
-        offset: t.time - start, side: t.side, px: new Decimal(t.px), sz: new Decimal(t.sz), pxText: t.px, szText: t.sz, tid: t.tid, hash: t.hash, users: t.users,
-      }));
-      messages.push({ kind: 'trades', offset: last, trades: recorded });
-    }
+  constructor(coin: string, messages: readonly RecordedMessage[], origin: number, loop: boolean) {
+    const last = messages.at(-1)?.offset ?? 0;
     this.coin = coin;
     this.#messages = messages;
     this.#origin = origin;
     this.#period = last + Math.max(1, Math.round(last / Math.max(1, messages.length - 1)));
     this.#loop = loop;
-    const tids = messages.flatMap((m) => (m.kind === 'trades' ? m.trades.map((t) => t.tid) : []));
-    this.#tidSpan = tids.length === 0 ? 0 : Math.max(...tids) - Math.min(...tids) + 1;
+    let low = Infinity;
+    let high = -Infinity;
+    for (const m of messages) {
+      if (m.kind !== 'trades') continue;
+      for (const t of m.trades) {
+        low = Math.min(low, t.tid);
+        high = Math.max(high, t.tid);
+      }
+    }
+    this.#tidSpan = high < low ? 0 : high - low + 1;
   }
 
   /** Length of one pass of the recording in venue ms (its span plus one mean gap). */
@@ -126,6 +115,36 @@ export class HyperliquidFeedReplay implements ReplaySource {
   #timeOf(offset: number): number {
     return this.#origin + this.#pass * this.#period + offset;
   }
+}
+
+/**
+ * A recorded Hyperliquid feed (l2Book snapshots and trades). Trades stamped before the first snapshot are
+ * dropped: the first `trades` message of a recording is the subscription's backfill of earlier trades,
+ * which would fill resting orders at stale prices.
+ */
+export function hyperliquidFeedReplay(records: readonly HyperliquidFeedRecord[], coin: string, origin: number, loop: boolean, file = 'feed'): RecordedFeedReplay {
+  const firstBook = records.find((r) => r.message.channel === 'l2Book');
+  if (firstBook === undefined || firstBook.message.channel !== 'l2Book') throw new ValidationError(`${file}: no l2Book snapshot to start the replay from`, { file });
+  const start = firstBook.message.data.time;
+  const messages: RecordedMessage[] = [];
+  let last = 0;
+  for (const { message, lineNo } of records) {
+    if (message.channel === 'l2Book') {
+      if (message.data.coin !== coin) throw new ValidationError(`${file} line ${lineNo}: book for ${message.data.coin}, expected ${coin}`, { file, line: lineNo });
+      last = Math.max(last, message.data.time - start);
+      messages.push({ kind: 'book', offset: last, bids: levels(message.data.levels[0]), asks: levels(message.data.levels[1]) });
+      continue;
+    }
+    const trades = message.data.filter((t) => t.time >= start);
+    if (trades.some((t) => t.coin !== coin)) throw new ValidationError(`${file} line ${lineNo}: trade for another coin than ${coin}`, { file, line: lineNo });
+    if (trades.length === 0) continue;
+    last = Math.max(last, ...trades.map((t) => t.time - start));
+    const recorded = trades.map((t) => ({
+      offset: t.time - start, side: t.side, px: new Decimal(t.px), sz: new Decimal(t.sz), pxText: t.px, szText: t.sz, tid: t.tid, hash: t.hash, users: t.users,
+    }));
+    messages.push({ kind: 'trades', offset: last, trades: recorded });
+  }
+  return new RecordedFeedReplay(coin, messages, origin, loop);
 }
 
 function levels(side: readonly HyperliquidLevel[]): LevelInput[] {

@@ -4,10 +4,12 @@ import { hyperliquidPrice } from '../../core/rounding.js';
 import { dataPath } from '../../data/paths.js';
 import type { SimMarket } from '../venue-api.js';
 import type { ReplayStep } from './feed-replay.js';
+import { readFeedLines } from '../../data/feed-lines.js';
 
 /**
- * The simulated perp markets and where each one's market data comes from. Two kinds of source:
+ * The simulated perp markets and where each one's market data comes from:
  * - `hyperliquid-feed`: a recorded Hyperliquid WebSocket feed (l2Book snapshots + trades), replayed as is.
+ * - `binance-feed`: a recorded Binance USDⓈ-M feed, its book rebuilt from snapshot and diffs (binance-replay.ts).
  * - `candles`: 1-minute candles turned into a synthetic book that walks each candle's path (candle-book.ts).
  *   `priceScale` multiplies every price (and divides volume) so one recorded series can stand in for
  *   another coin; a scaled series is a proxy, and `note` says so wherever the market is described.
@@ -15,6 +17,7 @@ import type { ReplayStep } from './feed-replay.js';
  */
 export type MarketData =
   | { readonly kind: 'hyperliquid-feed'; readonly file: string }
+  | { readonly kind: 'binance-feed'; readonly file: string }
   | { readonly kind: 'candles'; readonly file: string; readonly priceScale: string; readonly note: string }
   | { readonly kind: 'scripted'; readonly steps: readonly ReplayStep[] };
 
@@ -39,7 +42,7 @@ export function defaultMarkets(btcDataFile?: string): MarketSpec[] {
   const btcFile = btcDataFile ?? dataPath(BUNDLED_BTC_FEED);
   const btcData: MarketData = btcFile.endsWith('.csv')
     ? { kind: 'candles', file: btcFile, priceScale: '1', note: 'recorded candles, book synthesised around each candle' }
-    : { kind: 'hyperliquid-feed', file: btcFile };
+    : isBinanceFeed(btcFile) ? { kind: 'binance-feed', file: btcFile } : { kind: 'hyperliquid-feed', file: btcFile };
   return [
     { coin: 'BTC', assetId: 0, kind: 'perp', szDecimals: 5, maxLeverage: 40, data: btcData },
     {
@@ -92,4 +95,10 @@ const ticks = new Map<string, Decimal>();
 /** The nearest valid price at or below (`down`) or at or above (`up`) `px`. */
 export function validPrice(px: Decimal, szDecimals: number, mode: 'down' | 'up'): Decimal {
   return hyperliquidPrice(px, szDecimals, 'perp', mode);
+}
+
+/** Recorded feeds are told apart by their first message: Binance's combined stream wraps each in {"stream", "data"}. */
+function isBinanceFeed(file: string): boolean {
+  const first = readFeedLines(file)[0];
+  return first !== undefined && first.json.startsWith('{"stream":');
 }

@@ -1,8 +1,10 @@
 import { ConfigError, InvariantError } from '../../core/errors.js';
 import { readCandles, type CandleRow } from '../../data/candles.js';
+import { readBinanceFeed, type BinanceFeedRecord } from '../../data/binance-feed.js';
 import { readHyperliquidFeed, type HyperliquidFeedRecord } from '../../data/hyperliquid-feed.js';
+import { binanceFeedReplay } from './binance-replay.js';
 import { CandleBookReplay, type CandleBookShape } from './candle-book.js';
-import { HyperliquidFeedReplay, type ReplaySource, type ReplayStep } from './feed-replay.js';
+import { hyperliquidFeedReplay, type ReplaySource, type ReplayStep } from './feed-replay.js';
 import type { MarketSpec } from './markets.js';
 
 /**
@@ -12,6 +14,7 @@ import type { MarketSpec } from './markets.js';
 
 const feeds = new Map<string, HyperliquidFeedRecord[]>();
 const candleFiles = new Map<string, CandleRow[]>();
+const binanceFeeds = new Map<string, BinanceFeedRecord[]>();
 
 export function replayFor(market: MarketSpec, origin: number, loop: boolean, candleBook: CandleBookShape): ReplaySource {
   const data = market.data;
@@ -19,7 +22,12 @@ export function replayFor(market: MarketSpec, origin: number, loop: boolean, can
     case 'hyperliquid-feed': {
       let records = feeds.get(data.file);
       if (records === undefined) feeds.set(data.file, (records = readHyperliquidFeed(data.file)));
-      return new HyperliquidFeedReplay(records, market.coin, origin, loop, data.file);
+      return hyperliquidFeedReplay(records, market.coin, origin, loop, data.file);
+    }
+    case 'binance-feed': {
+      let records = binanceFeeds.get(data.file);
+      if (records === undefined) binanceFeeds.set(data.file, (records = readBinanceFeed(data.file)));
+      return binanceFeedReplay(records, market.coin, origin, loop, data.file);
     }
     case 'candles': {
       let rows = candleFiles.get(data.file);

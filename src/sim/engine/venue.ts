@@ -167,6 +167,8 @@ function describe(m: MarketSpec): string {
   switch (m.data.kind) {
     case 'hyperliquid-feed':
       return `recorded Hyperliquid feed ${m.data.file}`;
+    case 'binance-feed':
+      return `recorded Binance USD-M feed ${m.data.file}, book rebuilt from its snapshot and diffs (Binance prices and sizes on a Hyperliquid-style market)`;
     case 'candles':
       return `synthetic book around candles of ${m.data.file} (${m.data.note})`;
     case 'scripted':
