@@ -6,6 +6,7 @@ import { EventBus } from '../../src/main/bus/bus.js';
 import { BinanceMarketDecoder } from '../../src/main/exchange/binance/market-decoder.js';
 import { HyperliquidMarketDecoder } from '../../src/main/exchange/hyperliquid/market-decoder.js';
 import { round, type BenchLine, type Suite } from '../harness.js';
+import { pipelineFullCase } from './pipeline-full.js';
 
 /**
  * Market-data decoding from raw WebSocket text to the event bus, against the floor of a bare
@@ -152,5 +153,6 @@ export const pipelineSuite: Suite = async ({ quick, progress }) => {
     progress(`${feed.prefix}: ${feed.lines.length} lines, ${(feed.bytes / 1e6).toFixed(1)} MB, ${rounds} rounds`);
     lines.push(...measure(feed, rounds, progress));
   }
+  lines.push(...(await pipelineFullCase({ quick, progress })));
   return lines;
 };
