@@ -53,7 +53,8 @@ describe('stream supervisor', () => {
   });
 
   it('opens the breaker on refused and flapping sessions, then closes it with a probe session that stays up', async () => {
-    const breakers = new VenueBreakers('sim', { market: breakerSettings });
+    // A half-open delay well above the pause below, so a loaded machine cannot make the probe look early.
+    const breakers = new VenueBreakers('sim', { market: { threshold: 3, halfOpenAfterMs: 1_000, maxHalfOpenAfterMs: 1_000 } });
     const script: Behaviour[] = ['refuse', 'flap', 'refuse'];
     const sessions = scriptedSessions(() => script.shift() ?? 'healthy');
     supervisor = new StreamSupervisor({ venue: 'sim', channel: 'market', breakers, open: sessions.open, settings });
@@ -61,9 +62,9 @@ describe('stream supervisor', () => {
     await waitFor(() => breakers.state('market') === 'open', 'the breaker to open');
     expect(sessions.opened).toEqual(['refuse', 'flap', 'refuse']);
     // While open, no session is attempted; after the half-open delay one probe session is.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sessions.opened).toHaveLength(3);
-    await waitFor(() => breakers.state('market') === 'closed', 'the probe to close the breaker', 2_000);
+    await waitFor(() => breakers.state('market') === 'closed', 'the probe to close the breaker', 5_000);
     expect(sessions.opened).toEqual(['refuse', 'flap', 'refuse', 'healthy']);
   });
 });
