@@ -21,6 +21,12 @@ export interface PaperVenue {
   /** The paper account's key. Paper funds only, but still kept out of logs. */
   readonly privateKey: string;
   readonly data: readonly { coin: string; data: string }[];
+  /**
+   * This session's state store. The simulator starts empty on every start, so each paper session keeps
+   * its orders and fills apart (under <dataDir>/paper/<start time>) instead of reconciling yesterday's
+   * paper positions against an account that no longer has them. Nothing is deleted.
+   */
+  readonly stateDir: string;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,7 @@ export async function startPaperVenue(config: OspreyConfig): Promise<PaperVenue>
     wsUrl: server.wsUrl,
     ...wallet,
     data: venue.describeData(),
+    stateDir: join(config.dataDir, 'paper', new Date().toISOString().replace(/[:.]/g, '-')),
     async close() {
       await server.close();
       venue.stop();

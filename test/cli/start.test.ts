@@ -59,14 +59,17 @@ describe('osprey start', () => {
       const { code, ms } = await engine.stop(signal);
       expect(code).toBe(0);
       expect(ms).toBeLessThan(10_000);
-      const lines = engine.output().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; subject?: string; to?: string });
+      const lines = engine.output().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; subject?: string; to?: string; stateDir?: string });
       expect(lines.some((l) => l.msg === 'stopped')).toBe(true);
-      for (const component of ['state', 'audit', 'engine']) {
+      for (const component of ['state', 'audit', 'venue.sim', 'engine']) {
         expect(lines.some((l) => l.subject === component && l.to === 'stopped'), `${component} stopped`).toBe(true);
       }
       // The log file was flushed and the audit journal holds the lifecycle events, durably.
       expect(readFileSync(join(dataDir, 'logs', 'osprey.log'), 'utf8')).toContain('"msg":"stopped"');
-      const env = openStateEnv(dataDir);
+      // Paper mode keeps each session's state apart, under dataDir/paper/<start time>.
+      const stateDir = lines.find((l) => l.msg === 'paper venue listening')?.stateDir;
+      expect(stateDir?.startsWith(join(dataDir, 'paper'))).toBe(true);
+      const env = openStateEnv(stateDir!);
       const journal = new AuditJournal(env);
       const states = journal.query({ types: ['component.state'] }).map((e) => e.data as { component: string; to: string });
       // The journal subscribes once it runs: it sees the engine come up and itself begin to stop.

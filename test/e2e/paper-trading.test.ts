@@ -97,4 +97,34 @@ describe('paper trading end to end', () => {
     }
     expect(await exited).toBe(0);
   });
+
+  it('trades again after a restart on the same data directory (each paper session keeps its own state)', async () => {
+    const child = spawn(process.execPath, [OSPREY_BIN, 'start'], { cwd: ROOT, env: { ...process.env, OSPREY_DATADIR: dataDir, OSPREY_RPC__PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => (captureText('osprey start (paper restart)', output), resolve(code))));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          output += d;
+          const ready = output.split('\n').find((l) => l.includes('"msg":"ready"'));
+          if (ready !== undefined) resolve((JSON.parse(ready) as { rpc: { port: number } }).rpc.port);
+        });
+        child.on('close', () => reject(new Error(`engine exited before ready:\n${output}`)));
+      });
+      const token = readFileSync(join(dataDir, 'rpc.token'), 'utf8').trim();
+      const readyAt = Date.now();
+      let orders = 0;
+      while (orders === 0 && Date.now() - readyAt < 15_000) {
+        const res = await fetch(`http://127.0.0.1:${port}/rpc`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'engine.status' }) });
+        orders = ((await res.json()) as { result: { counters: { orders: number } } }).result.counters.orders;
+        if (orders === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(orders).toBeGreaterThan(0);
+      expect(Date.now() - readyAt).toBeLessThanOrEqual(10_000);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
 });

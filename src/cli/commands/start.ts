@@ -55,12 +55,12 @@ export async function startCommand(args: string[]): Promise<number> {
       logging.flush();
       return 1;
     }
-    log.info({ rest: paper.restUrl, account: paper.walletAddress, data: paper.data }, 'paper venue listening');
+    log.info({ rest: paper.restUrl, account: paper.walletAddress, data: paper.data, stateDir: paper.stateDir }, 'paper venue listening');
   }
   const engine = new Engine(config, new LiveClock(), logging, (policy, error) => {
     log.fatal({ err: error, policy }, 'severe error: stopping the engine');
     void shutdown(`severe error (${policy})`, 1);
-  }, paper === undefined ? {} : { paper });
+  }, paper === undefined ? {} : { paper, stateDir: paper.stateDir });
 
   function shutdown(reason: string, exitCode: number): Promise<number> {
     stopping ??= (async () => {

@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly paper?: PaperVenueConnection;
   /** A latency registry to record into; by default the engine makes one at start. */
   readonly latency?: LatencyRegistry;
+  /** Where LMDB lives, if not in `dataDir` (paper sessions each get their own, see the CLI). */
+  readonly stateDir?: string;
 }
 
 export interface EngineStatus {
@@ -63,7 +65,7 @@ export class Engine extends BaseComponent {
     this.bus = new EventBus((error, failure) => this.errors.report(`bus:${failure.topic}:${failure.subscriber}`, error, { isolated: true }));
     this.events = new EventFactory(clock);
     this.errors.attachBus(this.bus, this.events);
-    this.#env = openStateEnv(config.dataDir);
+    this.#env = openStateEnv(options.stateDir ?? config.dataDir);
     this.state = new StateComponent(this.#env, clock, logging.forComponent('state'));
     this.audit = new AuditComponent(this.#env, this.bus, ['market.book', 'market.quote', 'market.trade', 'market.bar', 'market.mark']);
     this.controls = new RuntimeControls(config);
