@@ -3,6 +3,7 @@ import { duration, noneLeft, pairs, positiveInt, takeAll, takeOne, takeSwitch } 
 import { UsageError, type RpcClient } from './client.js';
 import { cell, keyValues, table, timestamp, type Row } from './format.js';
 import { drawHistogram, latencyBins, latencyTable } from './histogram.js';
+import { Decimal, str } from '../../core/decimal.js';
 
 /**
  * ospreyctl's subcommands: each maps its arguments onto one JSON-RPC call (or a batch) and prints
@@ -48,7 +49,11 @@ function reasonOf(args: string[]): Record<string, unknown> {
   return args.length === 0 ? {} : { reason: args.splice(0).join(' ') };
 }
 
-const entryPrice = (_: unknown, row: Row) => (Number(row.size) === 0 ? '-' : String(Number(row.cost) / Number(row.size)));
+/** Entry = cost / size in exact decimals, shown to 10 significant figures (binary floats would print 118363.00000000001). */
+const entryPrice = (_: unknown, row: Row) => {
+  const size = new Decimal(String(row.size));
+  return size.isZero() ? '-' : str(new Decimal(String(row.cost)).div(size).toSignificantDigits(10));
+};
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   status: simple('engine.status', 'engine state, transport, counters, components', (s: Row & { counters: Row; components: Rows; venues: Rows; strategies: Rows }) =>

@@ -72,6 +72,11 @@ export class Engine extends BaseComponent {
     this.bars = new BarAggregator(this.bus, this.events, '1m');
     this.#latency = options.latency;
     this.#ownsLatency = options.latency === undefined;
+    const announce = (component: Component) => component.lifecycle.onChange((change) => {
+      const { component: subject, ...rest } = change;
+      logging.forComponent('engine').info({ subject, ...rest }, `${subject} ${change.to}`);
+      this.bus.publish(this.events.make('component.state', change));
+    });
     this.venues = tradingVenues(config, options.paper !== undefined).map((venue) => new VenueRuntime({
       config, venue, clock, bus: this.bus, events: this.events,
       store: () => this.state.store,
@@ -80,14 +85,9 @@ export class Engine extends BaseComponent {
       ...(options.paper === undefined ? {} : { paper: options.paper }),
       paused: () => this.controls.paused,
       onError: (source, error, isolated) => this.errors.report(source, error, { isolated }),
-      onChildChange: () => undefined,
+      announce,
     }));
     this.#components = [this.state, this.audit, ...this.venues];
-    const announce = (component: Component) => component.lifecycle.onChange((change) => {
-      const { component: subject, ...rest } = change;
-      logging.forComponent('engine').info({ subject, ...rest }, `${subject} ${change.to}`);
-      this.bus.publish(this.events.make('component.state', change));
-    });
     for (const component of [this, ...this.#components]) announce(component);
     this.controls.onChange((change) => void this.#apply(change).catch((error: unknown) => this.errors.report('controls', error, { isolated: true })));
   }
@@ -149,7 +149,7 @@ export class Engine extends BaseComponent {
       state: this.lifecycle.state,
       uptimeS: this.#startedAt === 0 ? 0 : Math.round((this.clock.now() - this.#startedAt) / 1000),
       mode: this.config.mode,
-      components: this.#components.map((c) => ({
+      components: this.#components.flatMap((c) => [c, ...(c instanceof VenueRuntime ? c.children() : [])]).map((c) => ({
         name: c.name,
         state: c.lifecycle.state,
         ...(c.lifecycle.reason === undefined ? {} : { reason: c.lifecycle.reason }),

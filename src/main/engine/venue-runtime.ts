@@ -47,7 +47,8 @@ export interface VenueRuntimeDeps {
   readonly paused: () => boolean;
   /** `isolated`: the failure stays with its part (a strategy, a worker) and must not stop the engine. */
   readonly onError: (source: string, error: unknown, isolated: boolean) => void;
-  readonly onChildChange: (component: Component) => void;
+  /** Reports a part's lifecycle (log line, `component.state` event) from its first move on. */
+  readonly announce: (component: Component) => void;
 }
 
 /**
@@ -96,7 +97,7 @@ export class VenueRuntime extends BaseComponent {
     this.trading = trading;
     this.strategies = strategies;
     this.#children = [adapter, trading, strategies];
-    for (const child of this.#children) child.lifecycle.onChange(() => d.onChildChange(child));
+    for (const child of this.#children) d.announce(child);
     for (const child of this.#children) await child.start();
     const instruments = [...new Set(d.config.strategies.filter((s) => s.enabled && s.instrument.startsWith(`${d.venue}:`)).map((s) => s.instrument))];
     const unknown = instruments.filter((id) => adapter.instrument(id) === undefined);
