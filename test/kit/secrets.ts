@@ -5,7 +5,12 @@ import secrets from './secrets.json' with { type: 'json' };
  * distinctive so a leak is found by grep: `npm test` scans everything the suite printed, every child's
  * output and every error text the tests recorded, and fails when one of these appears.
  */
-export const TEST_SECRETS: Readonly<typeof secrets> = secrets;
+export const TEST_SECRETS = {
+  hyperliquidPrivateKey: secrets.testFixtureHyperliquidPrivateKey,
+  rpcToken: secrets.rpcToken,
+  vaultToken: secrets.vaultToken,
+  binanceApiSecret: secrets.binanceApiSecret,
+} as const;
 
 export const TEST_SECRET_VALUES: readonly string[] = Object.values(TEST_SECRETS);
 
