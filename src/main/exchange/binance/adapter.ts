@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../core/clock.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { AdapterSettings } from '../ccxt/adapter-settings.js';
-import { ccxtBookStream } from '../ccxt/book-stream.js';
-import { CcxtAdapter, prepareLoopbackStreams } from '../ccxt/ccxt-adapter.js';
+import type { CcxtAdapter } from '../ccxt/ccxt-adapter.js';
+import { ccxtProAdapter } from '../ccxt/pro-adapter.js';
 import { linearPerpInstrument } from '../ccxt/instruments.js';
 import { checkedClientId, type CcxtVenueProfile } from '../ccxt/profile.js';
 import { BINANCE_WEIGHTS } from './weights.js';
@@ -70,12 +70,5 @@ export function createBinanceExchange(config: BinanceAdapterConfig): Exchange {
 export function createBinanceAdapter(options: {
   config: BinanceAdapterConfig; bus: EventBus; clock: Clock; settings?: Partial<AdapterSettings>; log?: Logger;
 }): CcxtAdapter {
-  const exchange = createBinanceExchange(options.config);
-  return new CcxtAdapter({
-    exchange, profile: BINANCE_PROFILE, bus: options.bus, clock: options.clock,
-    marketStream: (symbolOf) => ccxtBookStream(exchange, 'binance', symbolOf),
-    prepare: () => prepareLoopbackStreams(exchange, options.config.wsUrl),
-    ...(options.settings === undefined ? {} : { settings: options.settings }),
-    ...(options.log === undefined ? {} : { log: options.log }),
-  });
+  return ccxtProAdapter(createBinanceExchange(options.config), BINANCE_PROFILE, { ...options, wsUrl: options.config.wsUrl });
 }
