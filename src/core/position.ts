@@ -63,8 +63,3 @@ export function entryPrice(position: Position): Decimal {
   const size = new Decimal(position.size);
   return size.isZero() ? ZERO : new Decimal(position.cost).div(size);
 }
-
-export function positionSide(position: Position): 'long' | 'short' | 'flat' {
-  const size = new Decimal(position.size);
-  return size.isZero() ? 'flat' : size.isPositive() ? 'long' : 'short';
-}

@@ -63,7 +63,3 @@ export function roundToStep(value: Decimal | string | number, step: Decimal | st
   if (s.lte(0)) throw new RangeError(`step must be positive, got ${s.toFixed()}`);
   return v.div(s).toDecimalPlaces(0, MODE[mode]).times(s);
 }
-
-export function isMultipleOf(value: Decimal, step: Decimal | string): boolean {
-  return value.mod(step).isZero();
-}

@@ -29,14 +29,12 @@ export class Logging {
   readonly root: Logger;
   readonly #components: Readonly<Record<string, LevelWithSilent>>;
   readonly #fileDestination: ReturnType<typeof pino.destination> | undefined;
-  readonly #stdoutDestination: ReturnType<typeof pino.destination> | undefined;
 
   constructor(options: LoggingOptions) {
     this.#components = options.components ?? {};
     const streams: { stream: DestinationStream; level: LevelWithSilent }[] = [];
     if (options.stdout !== false) {
-      this.#stdoutDestination = pino.destination({ dest: 1, sync: true });
-      streams.push({ stream: this.#stdoutDestination, level: 'trace' });
+      streams.push({ stream: pino.destination({ dest: 1, sync: true }), level: 'trace' });
     }
     if (options.file !== undefined) {
       this.#fileDestination = pino.destination({ dest: options.file, sync: false, mkdir: true });

@@ -10,6 +10,7 @@ import { runningConfig } from './config-view.js';
 import { ControlError, notAvailable } from './errors.js';
 import { healthReport, type HealthReport } from './health-report.js';
 import { RuntimeControls, type StrategyParams } from './runtime-controls.js';
+import type { AuditJournal } from '../audit/journal.js';
 
 /**
  * The one way into the engine from outside: every control method (CONTRACTS.md "JSON-RPC methods") is
@@ -255,17 +256,16 @@ export class ControlFacade {
   /** Runs `apply` and journals it; refuses up front when the journal cannot record the decision. */
   #decide<R>(kind: string, origin: string, request: Record<string, unknown>, apply: () => R): R {
     const journal = this.#journal();
-    const result = apply();
-    const at = this.#engine.clock.now();
-    journal.recordDecision(`control.${kind}`, at, { origin, ...request, result });
-    this.#log?.info({ decision: kind, origin, ...request }, `control: ${kind}`);
-    return result;
+    return this.#record(journal, kind, origin, request, apply());
   }
 
   /** As #decide, for a change that takes time (a worker loading a strategy); journalled once done. */
   async #decideAsync<R>(kind: string, origin: string, request: Record<string, unknown>, apply: () => Promise<R>): Promise<R> {
     const journal = this.#journal();
-    const result = await apply();
+    return this.#record(journal, kind, origin, request, await apply());
+  }
+
+  #record<R>(journal: AuditJournal, kind: string, origin: string, request: Record<string, unknown>, result: R): R {
     journal.recordDecision(`control.${kind}`, this.#engine.clock.now(), { origin, ...request, result });
     this.#log?.info({ decision: kind, origin, ...request }, `control: ${kind}`);
     return result;

@@ -174,9 +174,9 @@ export class Engine extends BaseComponent {
         started.push(component);
       }
     } catch (error) {
-      // Leave nothing half running: stop what did start, newest first, then report the cause.
+      // Leave nothing half running: stop what did start, newest first, then report the cause. The
+      // store's environment is closed by stop(), which a failed start is followed by (the engine is failed).
       for (const component of started.reverse()) await component.stop().catch((e: unknown) => this.errors.report(`stop:${component.name}`, e));
-      await this.#env.close();
       throw error;
     }
     this.#startedAt = this.clock.now();
