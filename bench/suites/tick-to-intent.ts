@@ -9,6 +9,7 @@ import type { StrategyIntent } from '../../src/workers/strategies/api.js';
 import { resolveStrategy } from '../../src/workers/strategies/registry.js';
 import type { StrategySpec } from '../../src/workers/protocol.js';
 import { StrategyRunner } from '../../src/workers/strategies/runner.js';
+import { BatchEncoder } from '../../src/workers/event-codec.js';
 import { percentile, round, type BenchLine, type SuiteOptions } from '../harness.js';
 import { tickClock } from './tick-clock.js';
 
@@ -19,7 +20,8 @@ import { tickClock } from './tick-clock.js';
  * acknowledged back as `order.updated` (as a venue would) so the order view stays its live size.
  * - worker: from StrategyHost.dispatch of a quote to onIntents with its intents, through the hot port;
  * - inline: the same StrategyRunner called on the main thread;
- * - floor-postmessage: the same quote posted on the same port and echoed straight back by the worker,
+ * - floor-postmessage: the same quote, encoded exactly as the host sends it (a one-item batch in the
+ *   columnar wire form of src/workers/event-codec.ts), posted on the same port and echoed straight back by the worker,
  *   interleaved with the worker ticks half a period apart, so both see the same machine state. The
  *   worker path costs more by the strategy's work and by its reply (four intents rather than one quote).
  */
@@ -77,6 +79,10 @@ function lines(kase: string, samplesUs: number[], context: Record<string, string
  * once optimised. The paced `warm` ticks after it are dropped too, so the clock thread has settled.
  */
 
+/** The tick as the hot port carries it to the worker: the floor's payload. */
+const encoder = new BatchEncoder();
+const wire = (event: EventOf<'market.quote'>) => encoder.encode([{ to: [SPEC.strategyId], event }]);
+
 async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf<'market.quote'>[], warm: number, registry: LatencyRegistry): Promise<{ worker: number[]; floor: number[] }> {
   const factory = new EventFactory(new LiveClock(), 'ack');
   const live = new Map<string, OrderIntent>();
@@ -109,7 +115,7 @@ async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf
         warmReply = resolve;
         host.dispatch(event);
       });
-      await host.echo(event);
+      await host.echo(wire(event));
     }
     measuring = true;
     await paced(
@@ -118,7 +124,7 @@ async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf
         sentAt[i] = process.hrtime.bigint();
         host.dispatch(events[i]!);
       },
-      (i) => void host.echo(events[i]).then((ns) => { if (i >= warm) floor.push(ns / 1000); }),
+      (i) => void host.echo(wire(events[i]!)).then((ns) => { if (i >= warm) floor.push(ns / 1000); }),
     );
     if (received < events.length) throw new Error(`worker answered ${received} of ${events.length} ticks`);
   } finally {

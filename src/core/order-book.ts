@@ -1,45 +1,67 @@
 import { InvariantError } from './errors.js';
 import type { BookLevel } from './types.js';
 
+/** Most levels in one chunk; a chunk that grows past it splits in two. */
+const CHUNK_MAX = 128;
+
+interface Chunk {
+  keys: number[];
+  sizes: number[];
+}
+
 /**
- * One side of a price-level book. Levels are kept in two parallel number arrays ordered from the worst
- * price to the best, so the best level is the last element: most updates touch the top of the book,
- * and inserting or removing near the end of an array moves almost nothing. Keys are `sign * price`
- * (bids +1, asks -1) so both sides sort ascending; negating a double is exact, so no price is altered.
+ * One side of a price-level book, as a sorted list of chunks. Keys are `sign * price` (bids +1, asks -1)
+ * so both sides sort ascending and the best level is the last key of the last chunk; negating a double
+ * is exact, so no price is altered. Why chunks: Binance's diff stream updates levels at every depth, and
+ * its books grow to ~5,000 levels a side. In one flat array every insert or removal far from the top
+ * moved most of the array (`pipeline` full: the book was ~25% of the main thread); in chunks it moves
+ * at most CHUNK_MAX entries. Lookups are two binary searches: over the chunks' last keys, then within one.
  */
 class BookSide {
   readonly #sign: 1 | -1;
-  #keys: number[] = [];
-  #sizes: number[] = [];
+  #chunks: Chunk[] = [];
+  #length = 0;
 
   constructor(sign: 1 | -1) {
     this.#sign = sign;
   }
 
   get length(): number {
-    return this.#keys.length;
+    return this.#length;
   }
 
   /** Sets one level; size 0 removes it (removing an absent level is not an error: diffs repeat removals). */
   set(price: number, size: number): void {
     checkLevel(price, size);
-    const keys = this.#keys;
     const key = this.#sign * price;
-    const at = lowerBound(keys, key);
-    if (at < keys.length && keys[at] === key) {
-      if (size === 0) {
-        keys.splice(at, 1);
-        this.#sizes.splice(at, 1);
-      } else {
-        this.#sizes[at] = size;
+    const chunks = this.#chunks;
+    if (chunks.length === 0) {
+      if (size !== 0) {
+        chunks.push({ keys: [key], sizes: [size] });
+        this.#length = 1;
       }
+      return;
+    }
+    // The first chunk whose last key is >= key; a key above every chunk belongs at the end of the last.
+    const c = Math.min(chunkFor(chunks, key), chunks.length - 1);
+    const chunk = chunks[c]!;
+    const at = lowerBound(chunk.keys, key);
+    if (at < chunk.keys.length && chunk.keys[at] === key) {
+      if (size !== 0) {
+        chunk.sizes[at] = size;
+        return;
+      }
+      chunk.keys.splice(at, 1);
+      chunk.sizes.splice(at, 1);
+      this.#length--;
+      if (chunk.keys.length === 0) chunks.splice(c, 1);
     } else if (size !== 0) {
-      if (at === keys.length) {
-        keys.push(key);
-        this.#sizes.push(size);
-      } else {
-        keys.splice(at, 0, key);
-        this.#sizes.splice(at, 0, size);
+      chunk.keys.splice(at, 0, key);
+      chunk.sizes.splice(at, 0, size);
+      this.#length++;
+      if (chunk.keys.length > CHUNK_MAX) {
+        const half = chunk.keys.length >>> 1;
+        chunks.splice(c + 1, 0, { keys: chunk.keys.splice(half), sizes: chunk.sizes.splice(half) });
       }
     }
   }
@@ -54,29 +76,53 @@ class BookSide {
       else byKey.set(this.#sign * level.price, level.size);
     }
     const keys = [...byKey.keys()].sort((a, b) => a - b);
-    this.#keys = keys;
-    this.#sizes = keys.map((k) => byKey.get(k)!);
+    // Half-full chunks leave room to insert before the first split.
+    const step = CHUNK_MAX >>> 1;
+    this.#chunks = [];
+    for (let i = 0; i < keys.length; i += step) {
+      const part = keys.slice(i, i + step);
+      this.#chunks.push({ keys: part, sizes: part.map((k) => byKey.get(k)!) });
+    }
+    this.#length = keys.length;
   }
 
   best(): BookLevel | undefined {
-    const last = this.#keys.length - 1;
-    return last < 0 ? undefined : { price: this.#sign * this.#keys[last]!, size: this.#sizes[last]! };
+    const last = this.#chunks[this.#chunks.length - 1];
+    if (last === undefined) return undefined;
+    const i = last.keys.length - 1;
+    return { price: this.#sign * last.keys[i]!, size: last.sizes[i]! };
   }
 
   /** The best `n` levels, best first. */
   top(n: number): BookLevel[] {
     const out: BookLevel[] = [];
-    for (let i = this.#keys.length - 1; i >= 0 && out.length < n; i--) {
-      out.push({ price: this.#sign * this.#keys[i]!, size: this.#sizes[i]! });
+    for (let c = this.#chunks.length - 1; c >= 0 && out.length < n; c--) {
+      const { keys, sizes } = this.#chunks[c]!;
+      for (let i = keys.length - 1; i >= 0 && out.length < n; i--) out.push({ price: this.#sign * keys[i]!, size: sizes[i]! });
     }
     return out;
   }
 
   sizeAt(price: number): number {
     const key = this.#sign * price;
-    const at = lowerBound(this.#keys, key);
-    return at < this.#keys.length && this.#keys[at] === key ? this.#sizes[at]! : 0;
+    const chunk = this.#chunks[chunkFor(this.#chunks, key)];
+    if (chunk === undefined) return 0;
+    const at = lowerBound(chunk.keys, key);
+    return chunk.keys[at] === key ? chunk.sizes[at]! : 0;
   }
+}
+
+/** Index of the first chunk whose last key is >= `key`; chunks.length when none is. */
+function chunkFor(chunks: readonly Chunk[], key: number): number {
+  let lo = 0;
+  let hi = chunks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const keys = chunks[mid]!.keys;
+    if (keys[keys.length - 1]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First index whose key is >= `key` (keys ascending). */

@@ -20,7 +20,7 @@ import type { ExitState } from './strategies/exits.js';
  * Bump PROTOCOL_VERSION on any change below. Both sides check it at attach and refuse a mismatch, since
  * a stale dist/ worker would otherwise misread every message rather than fail.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What the host asks to run: one entry of `strategies[]` in the config. */
 export interface StrategySpec {
@@ -80,10 +80,23 @@ export interface BatchItem {
   readonly event: OspreyEvent;
 }
 
+/**
+ * BatchItems on the hot port, in columns (event-codec.ts has the layout and the why): `count` items;
+ * their numbers in `nums`, their strings in `strs`, events without a columnar form in `events`, and the
+ * distinct target lists in `targets`.
+ */
+export interface WireBatch {
+  readonly count: number;
+  readonly nums: readonly number[];
+  readonly strs: readonly string[];
+  readonly events: readonly OspreyEvent[];
+  readonly targets: readonly (readonly string[])[];
+}
+
 /** Host -> worker on the hot port. */
 export type HotRequest =
   /** `sentNs`: process.hrtime at send, one clock for all threads of the process, for the to-worker stage. */
-  | { readonly t: 'batch'; readonly seq: number; readonly sentNs: number; readonly items: readonly BatchItem[] }
+  | { readonly t: 'batch'; readonly seq: number; readonly sentNs: number; readonly batch: WireBatch }
   /** Sent straight back, payload and all: the raw round trip on this very port, the bench's floor. */
   | { readonly t: 'echo'; readonly seq: number; readonly sentNs: number; readonly payload?: unknown };
 

@@ -5,6 +5,7 @@ import { LiveClock } from '../core/clock.js';
 import { InvariantError } from '../core/errors.js';
 import { assertProtocolVersion, encodeOutput, PROTOCOL_VERSION, type WireOutput, type AttachReply, type AttachTask, type HotReply, type HotRequest, type LoadResult, type RunnerOutput, type RunnerSnapshot, type StrategySpec, type WorkerControl } from './protocol.js';
 import type { RiskLimitsSnapshot } from './risk/precheck.js';
+import { decodeBatch } from './event-codec.js';
 import { resolveStrategy } from './strategies/registry.js';
 import { StrategyRunner } from './strategies/runner.js';
 
@@ -43,17 +44,17 @@ function onHot(message: HotRequest): void {
   const recvNs = Number(process.hrtime.bigint());
   const outputs: WireOutput[] = [];
   let riskNs = 0;
-  for (const item of message.items) {
-    for (const id of item.to) {
+  decodeBatch(message.batch, (to, event) => {
+    for (const id of to) {
       const runner = runners.get(id);
       // Unloaded between the host's send and now: its events are moot.
       if (runner === undefined) continue;
       runner.riskNs = 0;
-      const out = runner.handle(item.event);
+      const out = runner.handle(event);
       riskNs += runner.riskNs;
       if (hasContent(out)) outputs.push(encodeOutput(out));
     }
-  }
+  });
   port.postMessage({ t: 'result', seq: message.seq, recvNs, doneNs: Number(process.hrtime.bigint()), riskNs, outputs } satisfies HotReply);
 }
 

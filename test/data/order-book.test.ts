@@ -112,4 +112,32 @@ describe('OrderBook', () => {
       { numRuns: 500 },
     );
   });
+
+  it('deep books: chunks split, empty and refill as levels come and go, and still equal the naive model', () => {
+    // Hundreds of distinct prices and long diffs, so sides pass the 128-level chunk size many times over.
+    const level = fc.record({ price: fc.integer({ min: 1, max: 700 }), size: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 9 })) });
+    const side = fc.array(level, { maxLength: 300 });
+    const update = fc.record({ snapshot: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), bids: side, asks: side });
+    fc.assert(
+      fc.property(side, side, fc.array(update, { maxLength: 25 }), (bids, asks, updates) => {
+        const book = new OrderBook();
+        const model = new NaiveBook();
+        book.applySnapshot(bids, asks);
+        model.snapshot(bids, asks);
+        for (const u of updates) {
+          book.apply(u);
+          if (u.snapshot) model.snapshot(u.bids, u.asks);
+          else model.diff(u.bids, u.asks);
+        }
+        expect(book.topBids()).toEqual(model.topBids());
+        expect(book.topAsks()).toEqual(model.topAsks());
+        expect([book.bidDepth, book.askDepth]).toEqual([model.bids.size, model.asks.size]);
+        for (const { price } of [...bids, ...asks].slice(0, 50)) {
+          expect(book.sizeAt('bid', price)).toBe(model.bids.get(price) ?? 0);
+          expect(book.sizeAt('ask', price)).toBe(model.asks.get(price) ?? 0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Piscina } from 'piscina';
+import { BatchEncoder } from '../../workers/event-codec.js';
 import { assertProtocolVersion, PROTOCOL_VERSION, type AttachReply, type AttachTask, type BatchItem, type HotReply, type HotRequest, type WorkerControl } from '../../workers/protocol.js';
 
 export interface BatchTiming {
@@ -40,7 +41,10 @@ export class WorkerSlot {
   #hot: MessagePort | undefined;
   #controlPort: MessagePort | undefined;
   #control: Comlink.Remote<WorkerControl> | undefined;
+  /** Events not yet sent are `#queue[#head..]`: a batch advances the head rather than copying the rest. */
   #queue: BatchItem[] = [];
+  #head = 0;
+  readonly #encoder = new BatchEncoder();
   #inFlight: { seq: number; sentNs: number; items: readonly BatchItem[] } | undefined;
   #seq = 0;
   #up = false;
@@ -70,7 +74,7 @@ export class WorkerSlot {
 
   /** Events waiting to be sent (the worker queue length health reports). */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue.length - this.#head;
   }
 
   /**
@@ -138,13 +142,14 @@ export class WorkerSlot {
 
   /** Events the dead worker never finished, put back ahead of those that arrived since. */
   requeue(items: readonly BatchItem[]): void {
-    this.#queue = [...items, ...this.#queue];
+    this.#queue = [...items, ...this.#queue.slice(this.#head)];
+    this.#head = 0;
   }
 
   /** Starts sending, including what queued while the worker was down or being restored. */
   resume(): void {
     this.#paused = false;
-    if (this.#inFlight === undefined && this.#up && this.#queue.length > 0) this.#flush();
+    if (this.#inFlight === undefined && this.#up && this.queued > 0) this.#flush();
   }
 
   async close(): Promise<void> {
@@ -156,14 +161,26 @@ export class WorkerSlot {
   }
 
   #flush(): void {
-    const items = this.#queue.length <= this.#o.maxBatch ? this.#queue : this.#queue.slice(0, this.#o.maxBatch);
-    this.#queue = items === this.#queue ? [] : this.#queue.slice(this.#o.maxBatch);
+    const queue = this.#queue;
+    const from = this.#head;
+    const to = Math.min(queue.length, from + this.#o.maxBatch);
+    const items = from === 0 && to === queue.length ? queue : queue.slice(from, to);
+    if (to === queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (to >= 4096 && to * 2 >= queue.length) {
+      // Under sustained load the queue may never empty: drop the sent half now and then (amortised O(1)).
+      this.#queue = queue.slice(to);
+      this.#head = 0;
+    } else {
+      this.#head = to;
+    }
     const seq = ++this.#seq;
     const sentNs = Number(process.hrtime.bigint());
     this.#inFlight = { seq, sentNs, items };
     this.batches++;
     this.events += items.length;
-    this.#hot!.postMessage({ t: 'batch', seq, sentNs, items } satisfies HotRequest);
+    this.#hot!.postMessage({ t: 'batch', seq, sentNs, batch: this.#encoder.encode(items) } satisfies HotRequest);
   }
 
   #onReply(reply: HotReply): void {
@@ -175,7 +192,7 @@ export class WorkerSlot {
     }
     const flight = this.#inFlight;
     this.#inFlight = undefined;
-    if (this.#queue.length > 0 && !this.#paused) this.#flush();
+    if (this.queued > 0 && !this.#paused) this.#flush();
     if (flight === undefined || flight.seq !== reply.seq) return;
     this.#o.onResult(reply, { sentNs: flight.sentNs, recvNs: reply.recvNs, doneNs: reply.doneNs, riskNs: reply.riskNs, events: flight.items.length });
   }

@@ -13,7 +13,7 @@ import { StrategyHost } from '../../../src/main/strategy-host/host.js';
 import { strategyWorkerFile } from '../../../src/main/strategy-host/worker-file.js';
 import { StateStore } from '../../../src/main/state/store.js';
 import type { StrategyIntent } from '../../../src/workers/strategies/api.js';
-import type { RunnerSnapshot, StrategySpec } from '../../../src/workers/protocol.js';
+import { PROTOCOL_VERSION, type RunnerSnapshot, type StrategySpec } from '../../../src/workers/protocol.js';
 
 // These run the compiled worker (dist/): `npm test` builds first.
 const PROBE = pathToFileURL(join(import.meta.dirname, '../../workers/fixtures/probe-strategy.mjs')).href;
@@ -156,14 +156,14 @@ describe('strategy host', () => {
 
   it('refuses a worker that speaks another protocol version', async () => {
     const refused = StrategyHost.start({ threads: 1, onIntents: () => undefined, protocolVersion: 999 });
-    await expect(refused).rejects.toThrow(/WORKER_PROTOCOL_MISMATCH|protocol 1, the other side 999/);
+    await expect(refused).rejects.toThrow(new RegExp(`WORKER_PROTOCOL_MISMATCH|protocol ${PROTOCOL_VERSION}, the other side 999`));
     // And the worker side on its own: its attach task rejects a wrong version and attaches nothing.
     const pool = new Piscina({ filename: strategyWorkerFile(), maxThreads: 1, atomics: 'disabled' });
     try {
       const { port1, port2 } = new MessageChannel();
       const { port1: c1, port2: c2 } = new MessageChannel();
       const attempt = pool.run({ type: 'attach', protocolVersion: 0, hot: port2, control: c2 }, { transferList: [port2, c2] });
-      await expect(attempt).rejects.toThrow('worker speaks worker protocol 1, the other side 0');
+      await expect(attempt).rejects.toThrow(`worker speaks worker protocol ${PROTOCOL_VERSION}, the other side 0`);
       port1.close();
       c1.close();
     } finally {
@@ -175,7 +175,7 @@ describe('strategy host', () => {
     const { assertProtocolVersion } = await import('../../../src/workers/protocol.js');
     let caught: unknown;
     try {
-      assertProtocolVersion(2, 'host');
+      assertProtocolVersion(PROTOCOL_VERSION + 1, 'host');
     } catch (error) {
       caught = error;
     }
