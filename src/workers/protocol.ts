@@ -185,19 +185,20 @@ function decodeIntent(w: WireIntent, strategyId: string, instrument: string): St
 }
 
 export function encodeOutput(out: RunnerOutput): WireOutput {
-  return {
-    id: out.strategyId,
-    ...(out.intents.length > 0 ? { i: out.intents.map(encodeIntent) } : {}),
-    ...(out.denials.length > 0 ? { d: out.denials } : {}),
-    ...(out.errors.length > 0 ? { e: out.errors } : {}),
-    ...(out.logs.length > 0 ? { l: out.logs } : {}),
-    ...(out.snapshot === undefined ? {} : { s: out.snapshot }),
-  };
+  // Assigned field by field rather than spread: this runs for every tick that yields something.
+  const wire: { -readonly [K in keyof WireOutput]: WireOutput[K] } = { id: out.strategyId };
+  if (out.intents.length > 0) wire.i = out.intents.map(encodeIntent);
+  if (out.denials.length > 0) wire.d = out.denials;
+  if (out.errors.length > 0) wire.e = out.errors;
+  if (out.logs.length > 0) wire.l = out.logs;
+  if (out.snapshot !== undefined) wire.s = out.snapshot;
+  return wire;
 }
 
 /** `instrument` is the strategy's own: the runner refuses intents for any other, so none is lost here. */
 export function decodeOutput(w: WireOutput, instrument: string): RunnerOutput {
-  const out: RunnerOutput = { strategyId: w.id, intents: (w.i ?? []).map((x) => decodeIntent(x, w.id, instrument)), denials: [...(w.d ?? [])], errors: [...(w.e ?? [])], logs: [...(w.l ?? [])] };
+  // The wire arrays are fresh copies already (structured clone), so they are taken as they are.
+  const out: RunnerOutput = { strategyId: w.id, intents: w.i === undefined ? [] : w.i.map((x) => decodeIntent(x, w.id, instrument)), denials: (w.d ?? []) as RiskDenial[], errors: (w.e ?? []) as HookFailure[], logs: (w.l ?? []) as RunnerOutput['logs'] };
   if (w.s !== undefined) out.snapshot = w.s;
   return out;
 }

@@ -199,16 +199,17 @@ export class StrategyHost {
   }
 
   #onResult(reply: Extract<HotReply, { t: 'result' }>, timing: BatchTiming): void {
+    for (const wire of reply.outputs) {
+      const instance = this.#instances.get(wire.id);
+      // Unloaded while the batch was in flight: what it decided after its unload is dropped.
+      if (instance !== undefined) this.#deliver(decodeOutput(wire, instance.spec.instrument));
+    }
+    // After the intents are on their way: bookkeeping stays off the path it measures.
     const rec = this.#o.recordLatency;
     if (rec !== undefined) {
       rec('to-worker', (timing.recvNs - timing.sentNs) / 1000);
       rec('strategy', (timing.doneNs - timing.recvNs - timing.riskNs) / 1000);
       if (timing.riskNs > 0) rec('risk', timing.riskNs / 1000);
-    }
-    for (const wire of reply.outputs) {
-      const instance = this.#instances.get(wire.id);
-      // Unloaded while the batch was in flight: what it decided after its unload is dropped.
-      if (instance !== undefined) this.#deliver(decodeOutput(wire, instance.spec.instrument));
     }
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Side } from '../../core/types.js';
-import { defineStrategy, type HookResult, type Strategy, type StrategyContext, type StrategyIntent } from './api.js';
+import { defineStrategy, type HookResult, type OrderView, type Strategy, type StrategyContext, type StrategyIntent } from './api.js';
 import { baseSize, tradingParams } from './params.js';
 
 /**
@@ -40,29 +40,39 @@ class MarketMaker implements Strategy<Params> {
     const p = ctx.params;
     const max = Number(p.maxInventory);
     const inventory = ctx.position.qty;
-    const mid = (bid + ask) / 2;
-    const reservation = mid * (1 - ((p.skewBps / 10_000) * inventory) / max);
+    const reservation = ((bid + ask) / 2) * (1 - ((p.skewBps / 10_000) * inventory) / max);
+    const spread = p.halfSpreadBps / 10_000;
     const out: StrategyIntent[] = [];
-    for (const side of ['buy', 'sell'] as const) {
-      const sign = side === 'buy' ? -1 : 1;
-      // Never quote through the opposite touch: post-only would be refused anyway.
-      let price = reservation * (1 + (sign * p.halfSpreadBps) / 10_000);
-      price = side === 'buy' ? Math.min(price, bid) : Math.max(price, ask);
-      const room = side === 'buy' ? max - inventory : max + inventory;
-      const size = Math.min(Number(p.size), room);
-      out.push(...this.#replace(ctx, side, size > 0 ? price : undefined, size));
-    }
+    // Never quote through the opposite touch: post-only would be refused anyway.
+    this.#replace(ctx, 'buy', Math.min(reservation * (1 - spread), bid), max - inventory, out);
+    this.#replace(ctx, 'sell', Math.max(reservation * (1 + spread), ask), max + inventory, out);
     return out;
   }
 
-  /** Cancel-and-replace of one side's quote; nothing when the resting quote is close enough. */
-  #replace(ctx: StrategyContext<Params>, side: Side, price: number | undefined, size: number): StrategyIntent[] {
-    const resting = ctx.openOrders.filter((o) => o.side === side && !o.reduceOnly);
-    const keep = price !== undefined && resting.length === 1 && Math.abs(resting[0]!.price - price) / price < ctx.params.requoteBps / 10_000;
-    if (keep) return [];
-    const out: StrategyIntent[] = resting.map((o) => ctx.orders.cancel(o.clientOrderId));
-    if (price !== undefined) out.push(ctx.orders.submit(side, size.toFixed(8).replace(/\.?0+$/, ''), { type: 'post-only', price }));
-    return out;
+  /**
+   * Cancel-and-replace of one side's quote into `out`; nothing when the resting quote is close enough.
+   * `room` is how far this side may move the inventory; none left means no quote on this side. Runs on
+   * every tick, so it scans the open orders in place rather than filtering them into new arrays.
+   */
+  #replace(ctx: StrategyContext<Params>, side: Side, wanted: number, room: number, out: StrategyIntent[]): void {
+    const p = ctx.params;
+    const full = Number(p.size);
+    const size = Math.min(full, room);
+    const price = size > 0 ? wanted : undefined;
+    const open = ctx.openOrders;
+    let resting: OrderView | undefined;
+    let count = 0;
+    for (const o of open) {
+      if (o.side !== side || o.reduceOnly) continue;
+      resting = o;
+      count++;
+    }
+    if (price !== undefined && count === 1 && Math.abs(resting!.price - price) / price < p.requoteBps / 10_000) return;
+    for (const o of open) if (o.side === side && !o.reduceOnly) out.push(ctx.orders.cancel(o.clientOrderId));
+    if (price === undefined) return;
+    // The configured size is already exact text; only a size cut by the inventory room needs formatting.
+    const text = size === full ? p.size : size.toFixed(8).replace(/\.?0+$/, '');
+    out.push(ctx.orders.submit(side, text, { type: 'post-only', price }));
   }
 }
 

@@ -11,6 +11,8 @@ import { tradingParamsOf, type TradingParams } from './params.js';
 import { parseParams } from './registry.js';
 import { StrategyViews } from './views.js';
 
+type HookName = 'onStart' | 'onBook' | 'onTrade' | 'onBar' | 'onFill' | 'onOrderUpdate' | 'onTimer' | 'onStop';
+
 /**
  * Runs one strategy instance: keeps its views (position from its own fills, open orders, top of book),
  * calls its hooks with one context, turns anything thrown into a StrategyError for that event only,
@@ -59,40 +61,38 @@ export class StrategyRunner {
   }
 
   start(): RunnerOutput {
-    return this.#run((s) => s.onStart?.(this.#ctx), 'onStart');
+    return this.#run('onStart', undefined);
   }
 
   stop(): RunnerOutput {
-    return this.#run((s) => s.onStop?.(this.#ctx), 'onStop');
+    return this.#run('onStop', undefined);
   }
 
   /** One event, in order. Market events of other instruments are ignored. */
   handle(event: OspreyEvent): RunnerOutput {
-    const s = this.#strategy;
-    const ctx = this.#ctx;
     switch (event.type) {
       case 'market.book':
         if (event.instrument !== this.spec.instrument) return this.#emptyOutput();
         this.#views.book(event.bids, event.asks, event.snapshot);
-        return this.#run(() => s.onBook?.(ctx, event), 'onBook', true);
+        return this.#run('onBook', event, true);
       case 'market.quote':
         if (event.instrument !== this.spec.instrument) return this.#emptyOutput();
-        this.#views.book([{ price: event.bidPrice, size: event.bidSize }], [{ price: event.askPrice, size: event.askSize }], true);
-        return this.#run(() => s.onBook?.(ctx, event), 'onBook', true);
+        this.#views.quote(event.bidPrice, event.askPrice);
+        return this.#run('onBook', event, true);
       case 'market.trade':
         if (event.instrument !== this.spec.instrument) return this.#emptyOutput();
         this.#views.last(event.price);
-        return this.#run(() => s.onTrade?.(ctx, event), 'onTrade', true);
+        return this.#run('onTrade', event, true);
       case 'market.bar':
         if (event.instrument !== this.spec.instrument) return this.#emptyOutput();
         if (event.closed) this.#views.last(event.close);
-        return this.#run(() => s.onBar?.(ctx, event), 'onBar', true);
+        return this.#run('onBar', event, true);
       case 'fill.received':
         this.#views.fill(event.fill);
-        return this.#run(() => s.onFill?.(ctx, event.fill), 'onFill', false, true);
+        return this.#run('onFill', event.fill, false, true);
       case 'order.updated':
         this.#views.order(event.order);
-        return this.#run(() => s.onOrderUpdate?.(ctx, event.order), 'onOrderUpdate');
+        return this.#run('onOrderUpdate', event.order);
       default:
         return this.#emptyOutput();
     }
@@ -134,10 +134,10 @@ export class StrategyRunner {
     }
   }
 
-  #run(call: (s: Strategy) => HookResult, hook: string, priced = false, snapshot = false): RunnerOutput {
+  #run(hook: HookName, arg: unknown, priced = false, snapshot = false): RunnerOutput {
     const out = this.#emptyOutput();
     this.#out = out;
-    this.#collect(hook, () => call(this.#strategy));
+    this.#collect(hook, arg);
     if (priced) this.#afterPrice(out);
     if (snapshot) out.snapshot = this.snapshot();
     return out;
@@ -160,15 +160,19 @@ export class StrategyRunner {
       this.#nextTimer ??= now + timerMs;
       if (now >= this.#nextTimer) {
         this.#nextTimer = now + timerMs;
-        this.#collect('onTimer', () => this.#strategy.onTimer?.(this.#ctx, now));
+        this.#collect('onTimer', now);
       }
     }
   }
 
-  #collect(hook: string, call: () => HookResult): void {
+  /** Calls one hook with the context and its argument (none for start and stop): no closure per event. */
+  #collect(hook: HookName, arg: unknown): void {
+    const strategy = this.#strategy;
+    const fn = strategy[hook] as ((ctx: StrategyContext, arg: unknown) => HookResult) | undefined;
+    if (fn === undefined) return;
     let result: HookResult;
     try {
-      result = call();
+      result = fn.call(strategy, this.#ctx, arg);
       if (result !== undefined && !Array.isArray(result)) throw new TypeError(`${hook} returned ${typeof result}, expected an array of intents or nothing`);
     } catch (error) {
       const failure = this.#failure(hook, error);

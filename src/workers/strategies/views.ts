@@ -19,6 +19,8 @@ export class StrategyViews {
   readonly #orders = new Map<string, OrderView>();
   #live: OrderView[] | undefined;
   readonly #book = new OrderBook();
+  /** Top of book from the latest `market.quote`, when that is newer than the latest `market.book`. */
+  #quote: { bid: number; ask: number } | undefined;
   #last: number | undefined;
   #marketView: MarketView | undefined;
 
@@ -44,8 +46,8 @@ export class StrategyViews {
 
   market(): MarketView {
     if (this.#marketView === undefined) {
-      const bid = this.#book.bestBid()?.price;
-      const ask = this.#book.bestAsk()?.price;
+      const bid = this.#quote?.bid ?? this.#book.bestBid()?.price;
+      const ask = this.#quote?.ask ?? this.#book.bestAsk()?.price;
       this.#marketView = { bid, ask, last: this.#last, reference: bid !== undefined && ask !== undefined ? (bid + ask) / 2 : this.#last };
     }
     return this.#marketView;
@@ -64,6 +66,17 @@ export class StrategyViews {
   book(bids: Parameters<OrderBook['applySnapshot']>[0], asks: Parameters<OrderBook['applySnapshot']>[1], snapshot: boolean): void {
     if (snapshot) this.#book.applySnapshot(bids, asks);
     else this.#book.applyDiff(bids, asks);
+    this.#quote = undefined;
+    this.#marketView = undefined;
+  }
+
+  /**
+   * Best bid and ask from a quote stream (Binance bookTicker). Kept beside the book rather than written
+   * into it: a venue may stream both, and a one-level quote must not wipe the depth the diffs maintain.
+   * Whichever of the two arrived last gives the top of book.
+   */
+  quote(bid: number, ask: number): void {
+    this.#quote = { bid, ask };
     this.#marketView = undefined;
   }
 
