@@ -71,6 +71,23 @@ describe('strategy runner', () => {
     runner.handle(f.make('market.trade', { instrument: 'sim:ETH-PERP', price: 5, size: 1, aggressor: 'buy', tradeId: '1' }));
     expect(runner.snapshot().strategy).toEqual([]);
   });
+
+  it('top of book comes from whichever of quote and book arrived last; a quote leaves the depth alone', () => {
+    const seen: (number | undefined)[][] = [];
+    const watcher = defineStrategy({
+      name: 'watcher', description: 'test', params: z.strictObject({}), updatable: [],
+      create: () => ({ onBook: (ctx: StrategyContext) => void seen.push([ctx.market.bid, ctx.market.ask, ctx.market.reference]) }),
+    });
+    const clock = new SimulatedClock(0);
+    const runner = new StrategyRunner(watcher, { strategyId: 'w', name: 'watcher', instrument: INSTRUMENT, params: {} }, clock);
+    const f = new EventFactory(clock, 'w');
+    const lv = (price: number, size: number) => ({ price, size });
+    runner.handle(f.make('market.book', { instrument: INSTRUMENT, bids: [lv(99, 1), lv(98, 1)], asks: [lv(101, 1), lv(102, 1)], snapshot: true }));
+    runner.handle(f.make('market.quote', { instrument: INSTRUMENT, bidPrice: 99.5, bidSize: 2, askPrice: 100.5, askSize: 2 }));
+    // A diff removes the best levels: the book (not wiped by the quote) still knows the next ones.
+    runner.handle(f.make('market.book', { instrument: INSTRUMENT, bids: [lv(99, 0)], asks: [lv(101, 0)], snapshot: false }));
+    expect(seen).toEqual([[99, 101, 100], [99.5, 100.5, 100], [98, 102, 100]]);
+  });
 });
 
 describe('strategy registry', () => {
