@@ -21,9 +21,12 @@ import { tickClock } from './tick-clock.js';
  * - worker: from StrategyHost.dispatch of a quote to onIntents with its intents, through the hot port;
  * - inline: the same StrategyRunner called on the main thread;
  * - floor-postmessage: the same quote, encoded exactly as the host sends it (a one-item batch in the
- *   columnar wire form of src/workers/event-codec.ts), posted on the same port and echoed straight back by the worker,
- *   interleaved with the worker ticks half a period apart, so both see the same machine state. The
- *   worker path costs more by the strategy's work and by its reply (four intents rather than one quote).
+ *   columnar wire form of src/workers/event-codec.ts), posted on the same port and echoed straight back
+ *   by the worker, interleaved with the worker ticks half a period apart, so both see the same machine
+ *   state. The worker path costs more by the strategy's work and by its reply (four intents rather
+ *   than one quote).
+ * Ticks come from a clock thread (tick-clock.ts), so the main thread is idle between them, as an
+ * engine waiting on its sockets is.
  */
 
 const INSTRUMENT = 'sim:BTC-PERP';
@@ -75,8 +78,8 @@ function lines(kase: string, samplesUs: number[], context: Record<string, string
 /*
  * Warm-up: every path first runs `warmUp` ticks back to back, unpaced, so V8 has optimised the code
  * before anything is timed (a running engine's code is long past that point). At 1,000/s the bench
- * alone would still be tiering up: the strategy's hooks cost ~45 µs a tick in the first 500 and ~15 µs
- * once optimised. The paced `warm` ticks after it are dropped too, so the clock thread has settled.
+ * alone would still be tiering up: a tick (with its acknowledgements) cost ~45 µs in a tight loop over
+ * the first 500 and ~15 µs after 20,000. The paced `warm` ticks after it are dropped too.
  */
 
 /** The tick as the hot port carries it to the worker: the floor's payload. */
