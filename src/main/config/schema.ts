@@ -92,14 +92,16 @@ const simSection = z.strictObject({
   speed: z.number().positive().max(1_000_000).default(60),
 });
 
+const instrumentId = z
+  .string()
+  .regex(/^(hyperliquid|binance|bybit|sim):[A-Za-z0-9._/-]+$/, { error: 'allowed: "VENUE:MARKET", VENUE one of hyperliquid, binance, bybit, sim' });
+
 const strategy = z.strictObject({
   /** Unique per engine; names the strategy in RPC calls, logs and state. */
   id: nameKey,
   /** The strategy implementation, e.g. "sma-cross". */
   name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'allowed: a strategy name such as "sma-cross"' }),
-  instrument: z
-    .string()
-    .regex(/^(hyperliquid|binance|bybit|sim):[A-Za-z0-9._/-]+$/, { error: 'allowed: "VENUE:MARKET", VENUE one of hyperliquid, binance, bybit, sim' }),
+  instrument: instrumentId,
   /** Checked by the strategy's own schema when it loads. */
   params: z.record(z.string(), z.json()).default({}),
   enabled: z.boolean().default(true),
@@ -119,7 +121,23 @@ export const riskLimitsSchema = z.strictObject({
   /** Quote currency lost today; reaching it halts trading (open orders cancelled, flattened if configured). */
   maxDailyLoss: z.number().positive().max(1e12),
   maxDrawdownPct: z.number().gt(0).max(100),
+  /** Base units of position per instrument, long or short; optional (maxPositionNotional always applies). */
+  maxPosition: z.number().positive().max(1e12).optional(),
 });
+
+/**
+ * Narrower limits for one strategy or one instrument (`risk.strategies`, `risk.instruments`). The gate
+ * checks every scope an order falls in, so a scope can only tighten the account's limits, never loosen.
+ */
+export const scopeLimitsSchema = z
+  .strictObject({
+    maxOrderSize: z.number().positive().max(1e9).optional(),
+    maxPosition: z.number().positive().max(1e12).optional(),
+    maxPositionNotional: z.number().positive().max(1e12).optional(),
+    maxOrdersPerSecond: z.number().positive().max(1000).optional(),
+    maxOpenOrders: z.int().min(1).max(10_000).optional(),
+  })
+  .refine((scope) => Object.keys(scope).length > 0, { error: 'an empty scope limits nothing; allowed: maxOrderSize, maxPosition, maxPositionNotional, maxOrdersPerSecond, maxOpenOrders' });
 
 const vaultSection = z
   .strictObject({
@@ -163,8 +181,7 @@ const strategies = z.array(strategy).default([]).superRefine((list, ctx) => {
   });
 });
 
-export const configSchema = z
-  .strictObject({
+const configObject = z.strictObject({
     /** LMDB state, audit journal, logs, rpc.token. */
     dataDir: filePath.default('./var'),
     mode: z.enum(['paper', 'live', 'sim']).default('paper'),
@@ -173,8 +190,16 @@ export const configSchema = z
     venues: z.strictObject({ hyperliquid: hyperliquidVenue.prefault({}), binance: apiKeyVenue.prefault({}), bybit: apiKeyVenue.prefault({}) }).prefault({}),
     sim: simSection.prefault({}),
     strategies,
-    /** Limits per account; the key is the venue ("hyperliquid") or "venue:subaccount". */
-    risk: z.strictObject({ limits: z.record(nameKey, riskLimitsSchema).default({}) }).prefault({}),
+    risk: z
+      .strictObject({
+        /** Limits per account; the key is the venue ("hyperliquid") or "venue:subaccount". */
+        limits: z.record(nameKey, riskLimitsSchema).default({}),
+        /** Tighter limits for one strategy; the key is its id. */
+        strategies: z.record(nameKey, scopeLimitsSchema).default({}),
+        /** Tighter limits for one instrument, across strategies; the key is the instrument id. */
+        instruments: z.record(instrumentId, scopeLimitsSchema).default({}),
+      })
+      .prefault({}),
     shutdown: z
       .strictObject({
         policy: z.enum(['cancel-open-orders', 'leave-open', 'flatten']).default('cancel-open-orders'),
@@ -185,9 +210,21 @@ export const configSchema = z
     state: z.strictObject({ mapSizeMb: z.int().min(16).max(1_048_576).optional() }).prefault({}),
     secrets: z.strictObject({ ageFile: filePath.optional(), ageIdentityFile: filePath.optional(), vault: vaultSection.optional() }).prefault({}),
   })
-  .superRefine(checkLiveTrading, { when: (payload) => !payload.issues.some((i) => ['mode', 'venues', 'risk'].includes(String(i.path?.[0]))) });
+;
 
-type ParsedConfig = z.output<typeof configSchema>;
+type ParsedConfig = z.output<typeof configObject>;
+
+export const configSchema = configObject
+  .superRefine(checkLiveTrading, { when: (payload) => !payload.issues.some((i) => ['mode', 'venues', 'risk'].includes(String(i.path?.[0]))) })
+  .superRefine(checkScopeKeys, { when: (payload) => !payload.issues.some((i) => ['strategies', 'risk'].includes(String(i.path?.[0]))) });
+
+/** A scope for a strategy id that is not configured is a typo that would silently limit nothing. */
+function checkScopeKeys(config: ParsedConfig, ctx: z.RefinementCtx<ParsedConfig>): void {
+  const ids = config.strategies.map((s) => s.id);
+  for (const id of Object.keys(config.risk.strategies)) {
+    if (!ids.includes(id)) ctx.addIssue({ code: 'custom', path: ['risk', 'strategies', id], message: `no strategy has id "${id}"; allowed: ${ids.length > 0 ? ids.join(', ') : 'none configured'}` });
+  }
+}
 
 /** Live trading needs credentials and risk limits for every venue it trades on. */
 function checkLiveTrading(config: ParsedConfig, ctx: z.RefinementCtx<ParsedConfig>): void {

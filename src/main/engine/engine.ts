@@ -9,7 +9,7 @@ import { StateComponent } from '../state/state-component.js';
 import { RuntimeControls, type ControlChange } from '../control/runtime-controls.js';
 import { LatencyRegistry } from '../metrics/latency.js';
 import { BarAggregator } from '../market/bar-aggregator.js';
-import { gateLimits } from '../risk/limits.js';
+import { configuredGateLimits, workerLimits } from '../risk/limits.js';
 import type { VenueId } from '../../core/types.js';
 import { ErrorHandler } from './error-handler.js';
 import { BaseComponent, type Component } from './lifecycle.js';
@@ -137,8 +137,8 @@ export class Engine extends BaseComponent {
       if (trading === undefined) continue;
       if (change.kind === 'tradingState') await trading.gate.setTradingState(change.to, change.reason);
       if (change.kind === 'riskLimits' && change.account === venue.venue) {
-        trading.gate.setLimits(gateLimits(change.after, { flattenOnHalt: this.config.shutdown.policy === 'flatten' }));
-        await strategies?.host?.setRiskLimits({ maxOrderSize: change.after.maxOrderSize, maxPositionNotional: change.after.maxPositionNotional, priceBandBps: change.after.priceBandBps });
+        trading.gate.setLimits(configuredGateLimits(this.config, change.after));
+        await strategies?.host?.setRiskLimits(workerLimits(change.after));
       }
     }
   }

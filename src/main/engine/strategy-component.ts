@@ -7,6 +7,7 @@ import type { OspreyConfig } from '../config/schema.js';
 import type { Executor } from '../execution/executor.js';
 import type { LatencyRegistry } from '../metrics/latency.js';
 import type { StateStore } from '../state/store.js';
+import { workerLimits } from '../risk/limits.js';
 import { StrategyHost } from '../strategy-host/host.js';
 import { BaseComponent } from './lifecycle.js';
 
@@ -56,7 +57,7 @@ export class StrategyComponent extends BaseComponent {
       recordLatency: (stage, micros) => o.latency.record(stage, micros),
     });
     this.#host = host;
-    await host.setRiskLimits({ maxOrderSize: o.limits.maxOrderSize, maxPositionNotional: o.limits.maxPositionNotional, priceBandBps: o.limits.priceBandBps });
+    await host.setRiskLimits(workerLimits(o.limits));
     for (const s of o.strategies) {
       await host.load({ strategyId: s.id, name: s.name, instrument: s.instrument, params: s.params });
       o.log.info({ strategyId: s.id, name: s.name, instrument: s.instrument }, 'strategy loaded');

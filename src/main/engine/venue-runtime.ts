@@ -10,7 +10,7 @@ import { createBybitAdapter } from '../exchange/bybit/adapter.js';
 import { createHyperliquidAdapter } from '../exchange/hyperliquid/adapter.js';
 import { TradingComponent } from '../execution/trading-component.js';
 import type { LatencyRegistry } from '../metrics/latency.js';
-import { gateLimits } from '../risk/limits.js';
+import { configuredGateLimits } from '../risk/limits.js';
 import type { StateStore } from '../state/store.js';
 import { BaseComponent, type Component } from './lifecycle.js';
 import { StrategyComponent } from './strategy-component.js';
@@ -84,7 +84,7 @@ export class VenueRuntime extends BaseComponent {
     const store = d.store();
     const trading = new TradingComponent({
       adapter, store, bus: d.bus, clock: d.clock,
-      limits: gateLimits(limits, { flattenOnHalt: d.config.shutdown.policy === 'flatten' }),
+      limits: configuredGateLimits(d.config, limits),
       shutdownPolicy: d.config.shutdown.policy,
       onError: (error) => d.onError(`trading.${d.venue}`, error, false),
     });

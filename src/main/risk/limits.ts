@@ -1,6 +1,7 @@
 import { type Decimal, dec } from '../../core/decimal.js';
 import type { InstrumentId } from '../../core/types.js';
-import type { RiskLimits } from '../config/schema.js';
+import type { RiskLimitsSnapshot } from '../../workers/risk/precheck.js';
+import type { OspreyConfig, RiskLimits } from '../config/schema.js';
 
 /**
  * The limits the gate enforces, in exact decimals. The config (`risk.limits`) gives one account's
@@ -44,11 +45,11 @@ export interface GateLimits {
 
 /** Scope limits as an operator writes them (numbers or decimal text). */
 export interface ScopeLimitsInput {
-  readonly maxOrderSize?: number | string;
-  readonly maxPosition?: number | string;
-  readonly maxPositionNotional?: number | string;
-  readonly maxOrdersPerSecond?: number;
-  readonly maxOpenOrders?: number;
+  readonly maxOrderSize?: number | string | undefined;
+  readonly maxPosition?: number | string | undefined;
+  readonly maxPositionNotional?: number | string | undefined;
+  readonly maxOrdersPerSecond?: number | undefined;
+  readonly maxOpenOrders?: number | undefined;
 }
 
 function scope(input: ScopeLimitsInput, where: string): ScopeLimits {
@@ -63,7 +64,7 @@ function scope(input: ScopeLimitsInput, where: string): ScopeLimits {
 
 /** Builds the gate's limits from one account entry of `risk.limits` plus optional narrower scopes. */
 export function gateLimits(
-  account: RiskLimits & { readonly maxPosition?: number },
+  account: RiskLimits,
   options: {
     strategies?: Readonly<Record<string, ScopeLimitsInput>>;
     instruments?: Readonly<Record<InstrumentId, ScopeLimitsInput>>;
@@ -71,6 +72,7 @@ export function gateLimits(
   } = {},
 ): GateLimits {
   const base = scope(account, 'risk.limits');
+  const where = (kind: string, id: string) => `risk.${kind}.${id}`;
   return {
     account: {
       ...base,
@@ -79,10 +81,26 @@ export function gateLimits(
       maxDailyLoss: dec(account.maxDailyLoss, 'risk.limits.maxDailyLoss'),
       maxDrawdownPct: dec(account.maxDrawdownPct, 'risk.limits.maxDrawdownPct'),
     },
-    strategies: Object.fromEntries(Object.entries(options.strategies ?? {}).map(([id, s]) => [id, scope(s, `strategies.${id}`)])),
-    instruments: Object.fromEntries(Object.entries(options.instruments ?? {}).map(([id, s]) => [id, scope(s, `instruments.${id}`)])),
+    strategies: Object.fromEntries(Object.entries(options.strategies ?? {}).map(([id, s]) => [id, scope(s, where('strategies', id))])),
+    instruments: Object.fromEntries(Object.entries(options.instruments ?? {}).map(([id, s]) => [id, scope(s, where('instruments', id))])),
     flattenOnHalt: options.flattenOnHalt ?? false,
   };
+}
+
+/**
+ * The gate's limits for one account as configured: its `risk.limits` entry (`account`, passed apart
+ * because an operator may have changed it at runtime), the strategy and instrument scopes of
+ * `risk.strategies` / `risk.instruments` (a scope only matches its own strategy id or instrument id, so
+ * every venue can be given all of them), and flatten-on-halt from the shutdown policy.
+ */
+export function configuredGateLimits(config: Pick<OspreyConfig, 'risk' | 'shutdown'>, account: RiskLimits): GateLimits {
+  return gateLimits(account, { strategies: config.risk.strategies, instruments: config.risk.instruments, flattenOnHalt: config.shutdown.policy === 'flatten' });
+}
+
+/** What the workers' pre-check gets of an account's limits (src/workers/risk/precheck.ts). */
+export function workerLimits(account: RiskLimits): RiskLimitsSnapshot {
+  const base = { maxOrderSize: account.maxOrderSize, maxPositionNotional: account.maxPositionNotional, priceBandBps: account.priceBandBps };
+  return account.maxPosition === undefined ? base : { ...base, maxPosition: account.maxPosition };
 }
 
 /** The tightest of several optional limits; undefined when no scope sets one. */

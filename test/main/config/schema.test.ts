@@ -39,6 +39,22 @@ describe('config schema', () => {
     expect(issuesOf({ risk: { limits: { sim: missingOne } } })).toEqual(['risk.limits.sim.maxDailyLoss|invalid_type']);
   });
 
+  it('takes tighter limits per strategy and per instrument, refusing empty scopes, unknown ids and bad keys', () => {
+    const strategies = [{ id: 'mm', name: 'market-maker', instrument: 'sim:BTC-PERP' }];
+    const scoped = { limits: { sim: { ...sim, maxPosition: 0.05 } }, strategies: { mm: { maxOrderSize: 0.01, maxOpenOrders: 4 } }, instruments: { 'sim:BTC-PERP': { maxPosition: 0.02 } } };
+    const config = configSchema.parse({ strategies, risk: scoped });
+    expect(config.risk.strategies).toEqual({ mm: { maxOrderSize: 0.01, maxOpenOrders: 4 } });
+    expect(config.risk.instruments['sim:BTC-PERP']).toEqual({ maxPosition: 0.02 });
+    expect(config.risk.limits.sim?.maxPosition).toBe(0.05);
+    expect(configSchema.parse({}).risk).toEqual({ limits: {}, strategies: {}, instruments: {} });
+    expect(issuesOf({ strategies, risk: { strategies: { mm: {} } } })).toEqual(['risk.strategies.mm|custom']);
+    expect(issuesOf({ strategies, risk: { strategies: { nm: { maxPosition: 1 } } } })).toEqual(['risk.strategies.nm|custom']);
+    expect(configSchema.safeParse({ strategies, risk: { strategies: { nm: { maxPosition: 1 } } } }).error?.issues[0]?.message).toBe('no strategy has id "nm"; allowed: mm');
+    expect(issuesOf({ strategies, risk: { strategies: { mm: { maxPosition: 1, maxLeverage: 2 } } } })).toEqual(['risk.strategies.mm|unrecognized_keys']);
+    expect(issuesOf({ risk: { instruments: { 'BTC-PERP': { maxPosition: 1 } } } })).toEqual(['risk.instruments.BTC-PERP|invalid_key']);
+    expect(issuesOf({ risk: { instruments: { 'sim:BTC-PERP': { maxPosition: -1 } } } })).toEqual(['risk.instruments.sim:BTC-PERP.maxPosition|too_small']);
+  });
+
   it('caps the shutdown timeout at 10 s', () => {
     expect(issuesOf({ shutdown: { timeoutMs: 10_000 } })).toEqual([]);
     expect(issuesOf({ shutdown: { timeoutMs: 10_001 } })).toEqual(['shutdown.timeoutMs|too_big']);

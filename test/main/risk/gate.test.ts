@@ -5,11 +5,14 @@ import type { EventOf } from '../../../src/core/events.js';
 import type { OrderIntent } from '../../../src/core/types.js';
 import { EventBus } from '../../../src/main/bus/bus.js';
 import { RiskGate } from '../../../src/main/risk/gate.js';
-import type { GateLimits } from '../../../src/main/risk/limits.js';
+import { configuredGateLimits, type GateLimits } from '../../../src/main/risk/limits.js';
+import { configSchema } from '../../../src/main/config/schema.js';
 import { MarketPrices } from '../../../src/main/risk/marks.js';
 import { FakeVenue } from '../execution/fake-venue.js';
 import { executionKit } from '../execution/kit.js';
 import { limitsFor } from './limits-fixture.js';
+
+const account = { maxOrderSize: 100, maxPositionNotional: 1e9, maxLeverage: 100, priceBandBps: 1000, maxOrdersPerSecond: 1000, maxOpenOrders: 1000, maxDailyLoss: 1e9, maxDrawdownPct: 99, maxPosition: 2 };
 
 const X = 'sim:X';
 let n = 0;
@@ -50,6 +53,20 @@ describe('risk gate: each limit denies with its code and the numbers that trippe
     expect(gate.check(intent({ strategyId: 'b', size: '0.1' }))).toMatchObject({ code: 'MAX_POSITION', limit: '3', value: '3.1' });
     // A sell reduces the worst case on the long side, and the short side has room.
     expect(gate.check(intent({ strategyId: 'b', side: 'sell', size: '1' }))).toBeUndefined();
+  });
+
+  it('limits from the config: risk.strategies and risk.instruments tighten the account, per strategy and instrument', () => {
+    const config = configSchema.parse({
+      strategies: [{ id: 'a', name: 'market-maker', instrument: X }, { id: 'b', name: 'sma-cross', instrument: X }],
+      risk: { limits: { sim: account }, strategies: { a: { maxOrderSize: 0.5 } }, instruments: { [X]: { maxPosition: 1.5 } } },
+    });
+    const { gate, prices } = gateWith(configuredGateLimits(config, config.risk.limits.sim!));
+    prices.setMark('sim:Y', 100);
+    expect(gate.check(intent({ size: '0.6' }))).toMatchObject({ code: 'MAX_ORDER_SIZE', limit: '0.5', value: '0.6' });
+    expect(gate.check(intent({ strategyId: 'b', size: '0.6' }))).toBeUndefined();
+    expect(gate.check(intent({ strategyId: 'b', size: '1' }))).toMatchObject({ code: 'MAX_POSITION', limit: '1.5', value: '1.6' });
+    // The account's own maxPosition applies where no scope is tighter: 2 on another instrument.
+    expect(gate.check(intent({ strategyId: 'b', instrument: 'sim:Y', size: '2.5' }))).toMatchObject({ code: 'MAX_POSITION', limit: '2' });
   });
 
   it('reservations follow fills and are released when an order ends', () => {
