@@ -6,7 +6,10 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
  * Why not pace on the main thread itself: timers there are 1 ms coarse, and spinning on setImmediate
  * keeps the main thread (one of two cores here) at 100%, allocating a promise per turn. That garbage
  * made the main thread scavenge every ~20 ms, and those pauses, not the path measured, were the p99.
- * This thread sleeps in Atomics.wait until shortly before each tick and spins only the last stretch.
+ * This thread sleeps in Atomics.wait until each tick is due and never spins: a spin allocates (a BigInt
+ * or a boxed double a turn), and this thread's scavenges then borrowed the cores the measured path runs
+ * on. Atomics.wait wakes tens of µs late here; that shifts when a tick is sent, not what is measured
+ * (from dispatch to intents), and due times are absolute, so the rate stays 1,000/s.
  */
 
 interface ClockPlan {
@@ -17,17 +20,15 @@ interface ClockPlan {
   readonly count: number;
 }
 
-/** Wakes this early and spins the rest; Atomics.wait overshoots by tens of µs on this VM. */
-const SPIN_NS = 150_000;
-
 function run(plan: ClockPlan): void {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  const step = plan.periodNs / plan.phases;
+  // Due times come in the process-wide hrtime clock; moved to this thread's performance.now once.
+  const offsetMs = performance.now() - Number(process.hrtime.bigint()) / 1e6;
+  const stepMs = plan.periodNs / plan.phases / 1e6;
+  const startMs = plan.startNs / 1e6 + offsetMs;
   for (let n = 0; n < plan.count * plan.phases; n++) {
-    const due = plan.startNs + n * step;
-    const early = due - SPIN_NS - Number(process.hrtime.bigint());
-    if (early > 0) Atomics.wait(sleeper, 0, 0, early / 1e6);
-    while (Number(process.hrtime.bigint()) < due);
+    const early = startMs + n * stepMs - performance.now();
+    if (early > 0) Atomics.wait(sleeper, 0, 0, early);
     parentPort!.postMessage(n);
   }
   parentPort!.postMessage(-1);
