@@ -9,7 +9,7 @@ import type { StrategyIntent } from '../../src/workers/strategies/api.js';
 import { resolveStrategy } from '../../src/workers/strategies/registry.js';
 import type { StrategySpec } from '../../src/workers/protocol.js';
 import { StrategyRunner } from '../../src/workers/strategies/runner.js';
-import { BatchEncoder } from '../../src/workers/event-codec.js';
+import { encodeBatch } from '../../src/workers/event-codec.js';
 import { percentile, round, type BenchLine, type SuiteOptions } from '../harness.js';
 import { tickClock } from './tick-clock.js';
 
@@ -83,8 +83,7 @@ function lines(kase: string, samplesUs: number[], context: Record<string, string
  */
 
 /** The tick as the hot port carries it to the worker: the floor's payload. */
-const encoder = new BatchEncoder();
-const wire = (event: EventOf<'market.quote'>) => encoder.encode([{ to: [SPEC.strategyId], event }]);
+const wire = (event: EventOf<'market.quote'>) => encodeBatch([{ to: [SPEC.strategyId], event }]);
 
 async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf<'market.quote'>[], warm: number, registry: LatencyRegistry): Promise<{ worker: number[]; floor: number[] }> {
   const factory = new EventFactory(new LiveClock(), 'ack');

@@ -5,9 +5,10 @@ import type { BatchItem, WireBatch } from './protocol.js';
 /*
  * Market events to a worker in columns. The structured clone of an event object writes every key and
  * value separately and cost ~1.7 µs an event on the main thread at 100,000 events/s (bench `pipeline`,
- * `full`), the largest cost after JSON.parse; numbers packed into one Float64Array and strings into one
- * array cost a fraction of that, and decoding moves the object building to the worker, which has the
- * time. Market events (quote, trade, book, bar) have a columnar form; any other event crosses as the
+ * `full`), the largest cost after JSON.parse; the numbers in one array and the strings in another cost
+ * a fraction of that, and decoding moves the object building to the worker, which has the time. (A
+ * plain array of doubles measured cheaper than a Float64Array, whose buffer costs an allocation on each
+ * side, which the one-event batches of the latency path feel.) Market events (quote, trade, book, bar) have a columnar form; any other event crosses as the
  * object itself. Doubles round-trip exactly; an absent optional number is written as NaN, which no
  * valid field holds (decoders reject NaN).
  *
@@ -26,78 +27,45 @@ const optional = (value: number | undefined): number => (value === undefined ? N
 function pushLevels(nums: number[], levels: readonly BookLevel[]): void {
   nums.push(levels.length);
   for (const level of levels) {
-    nums.push(level.price);
-    nums.push(level.size);
+    nums.push(level.price, level.size);
   }
 }
 
-/** Encodes batches; one per slot, reusing its number column. */
-export class BatchEncoder {
-  encode(items: readonly BatchItem[]): WireBatch {
-    const nums: number[] = [];
-    const strs: string[] = [];
-    const events: OspreyEvent[] = [];
-    const targets: (readonly string[])[] = [];
-    for (const { to, event: e } of items) {
-      // Routes hand out one array per instrument and slot, so identity finds repeats.
-      let target = targets.indexOf(to);
-      if (target < 0) target = targets.push(to) - 1;
-      switch (e.type) {
-        case 'market.quote':
-          nums.push(QUOTE);
-          nums.push(target);
-          nums.push(e.tsEvent);
-          nums.push(e.tsRecv);
-          nums.push(e.bidPrice);
-          nums.push(e.bidSize);
-          nums.push(e.askPrice);
-          nums.push(e.askSize);
-          nums.push(optional(e.sequence));
-          strs.push(e.id, e.instrument);
-          break;
-        case 'market.trade':
-          nums.push(TRADE);
-          nums.push(target);
-          nums.push(e.tsEvent);
-          nums.push(e.tsRecv);
-          nums.push(e.price);
-          nums.push(e.size);
-          nums.push(e.aggressor === 'buy' ? 0 : 1);
-          strs.push(e.id, e.instrument, e.tradeId);
-          break;
-        case 'market.book':
-          nums.push(BOOK);
-          nums.push(target);
-          nums.push(e.tsEvent);
-          nums.push(e.tsRecv);
-          nums.push(e.snapshot ? 1 : 0);
-          nums.push(optional(e.sequence));
-          pushLevels(nums, e.bids);
-          pushLevels(nums, e.asks);
-          strs.push(e.id, e.instrument);
-          break;
-        case 'market.bar':
-          nums.push(BAR);
-          nums.push(target);
-          nums.push(e.tsEvent);
-          nums.push(e.tsRecv);
-          nums.push(e.openTime);
-          nums.push(e.open);
-          nums.push(e.high);
-          nums.push(e.low);
-          nums.push(e.close);
-          nums.push(e.volume);
-          nums.push(e.closed ? 1 : 0);
-          strs.push(e.id, e.instrument, e.interval);
-          break;
-        default:
-          nums.push(OTHER);
-          nums.push(target);
-          events.push(e);
-      }
+/** The hot port's form of `items`: what WorkerSlot sends and decodeBatch reads back. */
+export function encodeBatch(items: readonly BatchItem[]): WireBatch {
+  const nums: number[] = [];
+  const strs: string[] = [];
+  const events: OspreyEvent[] = [];
+  const targets: (readonly string[])[] = [];
+  for (const { to, event: e } of items) {
+    // Routes hand out one array per instrument and slot, so identity finds repeats.
+    let target = targets.indexOf(to);
+    if (target < 0) target = targets.push(to) - 1;
+    switch (e.type) {
+      case 'market.quote':
+        nums.push(QUOTE, target, e.tsEvent, e.tsRecv, e.bidPrice, e.bidSize, e.askPrice, e.askSize, optional(e.sequence));
+        strs.push(e.id, e.instrument);
+        break;
+      case 'market.trade':
+        nums.push(TRADE, target, e.tsEvent, e.tsRecv, e.price, e.size, e.aggressor === 'buy' ? 0 : 1);
+        strs.push(e.id, e.instrument, e.tradeId);
+        break;
+      case 'market.book':
+        nums.push(BOOK, target, e.tsEvent, e.tsRecv, e.snapshot ? 1 : 0, optional(e.sequence));
+        pushLevels(nums, e.bids);
+        pushLevels(nums, e.asks);
+        strs.push(e.id, e.instrument);
+        break;
+      case 'market.bar':
+        nums.push(BAR, target, e.tsEvent, e.tsRecv, e.openTime, e.open, e.high, e.low, e.close, e.volume, e.closed ? 1 : 0);
+        strs.push(e.id, e.instrument, e.interval);
+        break;
+      default:
+        nums.push(OTHER, target);
+        events.push(e);
     }
-    return { count: items.length, nums, strs, events, targets };
   }
+  return { count: items.length, nums, strs, events, targets };
 }
 
 /** Calls `each` with every item of the batch, in order, as the event the host routed. */

@@ -5,13 +5,13 @@ import type { OspreyEvent } from '../../src/core/events.js';
 import { readFeedLines } from '../../src/data/feed-lines.js';
 import { dataPath } from '../../src/data/paths.js';
 import { BinanceMarketDecoder } from '../../src/main/exchange/binance/market-decoder.js';
-import { BatchEncoder, decodeBatch } from '../../src/workers/event-codec.js';
+import { decodeBatch, encodeBatch } from '../../src/workers/event-codec.js';
 import type { BatchItem } from '../../src/workers/protocol.js';
 
 /** What the worker sees: the batch through structured clone (as the port carries it), decoded. */
-function roundTrip(encoder: BatchEncoder, items: readonly BatchItem[]): BatchItem[] {
+function roundTrip(items: readonly BatchItem[]): BatchItem[] {
   const out: BatchItem[] = [];
-  decodeBatch(structuredClone(encoder.encode(items)), (to, event) => out.push({ to, event }));
+  decodeBatch(structuredClone(encodeBatch(items)), (to, event) => out.push({ to, event }));
   return out;
 }
 
@@ -39,12 +39,11 @@ const event: fc.Arbitrary<OspreyEvent> = fc.oneof(quote, trade, book, bar, order
 describe('worker batch codec', () => {
   it('gives the worker exactly the events the host routed, in order, with their targets (property)', () => {
     const targetLists = [['a'], ['a', 'b'], ['c']];
-    const encoder = new BatchEncoder();
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), event), { maxLength: 60 }), (pairs) => {
         const items = pairs.map(([t, e]) => ({ to: targetLists[t]!, event: e }));
         // toStrictEqual: an absent optional field (sequence) must stay absent, not become undefined.
-        expect(roundTrip(encoder, items)).toStrictEqual(items);
+        expect(roundTrip(items)).toStrictEqual(items);
       }),
       { numRuns: 300 },
     );
@@ -60,9 +59,8 @@ describe('worker batch codec', () => {
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['market.book', 'market.quote', 'market.trade']));
     const to = ['mm'];
     const items = events.map((event) => ({ to, event }));
-    const encoder = new BatchEncoder();
-    // In batches as the slot sends them, reusing the encoder's buffer between batches.
-    for (let i = 0; i < items.length; i += 256) expect(roundTrip(encoder, items.slice(i, i + 256))).toStrictEqual(items.slice(i, i + 256));
+    // In batches as the slot sends them.
+    for (let i = 0; i < items.length; i += 256) expect(roundTrip(items.slice(i, i + 256))).toStrictEqual(items.slice(i, i + 256));
   });
 
   it('refuses a batch whose layout it does not know, naming the item', () => {

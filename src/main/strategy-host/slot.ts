@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Piscina } from 'piscina';
-import { BatchEncoder } from '../../workers/event-codec.js';
+import { encodeBatch } from '../../workers/event-codec.js';
 import { assertProtocolVersion, PROTOCOL_VERSION, type AttachReply, type AttachTask, type BatchItem, type HotReply, type HotRequest, type WorkerControl } from '../../workers/protocol.js';
 
 export interface BatchTiming {
@@ -44,7 +44,6 @@ export class WorkerSlot {
   /** Events not yet sent are `#queue[#head..]`: a batch advances the head rather than copying the rest. */
   #queue: BatchItem[] = [];
   #head = 0;
-  readonly #encoder = new BatchEncoder();
   #inFlight: { seq: number; sentNs: number; items: readonly BatchItem[] } | undefined;
   #seq = 0;
   #up = false;
@@ -180,7 +179,7 @@ export class WorkerSlot {
     this.#inFlight = { seq, sentNs, items };
     this.batches++;
     this.events += items.length;
-    this.#hot!.postMessage({ t: 'batch', seq, sentNs, batch: this.#encoder.encode(items) } satisfies HotRequest);
+    this.#hot!.postMessage({ t: 'batch', seq, sentNs, batch: encodeBatch(items) } satisfies HotRequest);
   }
 
   #onReply(reply: HotReply): void {
