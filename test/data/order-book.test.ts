@@ -29,6 +29,10 @@ class NaiveBook {
   topAsks(): BookLevel[] {
     return [...this.asks].sort((a, b) => a[0] - b[0]).map(([price, size]) => lv(price, size));
   }
+  apply(u: { snapshot: boolean; bids: BookLevel[]; asks: BookLevel[] }): void {
+    if (u.snapshot) this.snapshot(u.bids, u.asks);
+    else this.diff(u.bids, u.asks);
+  }
 }
 
 describe('OrderBook', () => {
@@ -100,8 +104,7 @@ describe('OrderBook', () => {
         const model = new NaiveBook();
         for (const u of updates) {
           book.apply(u);
-          if (u.snapshot) model.snapshot(u.bids, u.asks);
-          else model.diff(u.bids, u.asks);
+          model.apply(u);
           expect(book.topBids()).toEqual(model.topBids());
           expect(book.topAsks()).toEqual(model.topAsks());
           expect(book.bestBid()).toEqual(model.topBids()[0]);
@@ -126,8 +129,7 @@ describe('OrderBook', () => {
         model.snapshot(bids, asks);
         for (const u of updates) {
           book.apply(u);
-          if (u.snapshot) model.snapshot(u.bids, u.asks);
-          else model.diff(u.bids, u.asks);
+          model.apply(u);
         }
         expect(book.topBids()).toEqual(model.topBids());
         expect(book.topAsks()).toEqual(model.topAsks());
