@@ -129,14 +129,9 @@ export const riskLimitsSchema = z.strictObject({
  * Narrower limits for one strategy or one instrument (`risk.strategies`, `risk.instruments`). The gate
  * checks every scope an order falls in, so a scope can only tighten the account's limits, never loosen.
  */
-export const scopeLimitsSchema = z
-  .strictObject({
-    maxOrderSize: z.number().positive().max(1e9).optional(),
-    maxPosition: z.number().positive().max(1e12).optional(),
-    maxPositionNotional: z.number().positive().max(1e12).optional(),
-    maxOrdersPerSecond: z.number().positive().max(1000).optional(),
-    maxOpenOrders: z.int().min(1).max(10_000).optional(),
-  })
+export const scopeLimitsSchema = riskLimitsSchema
+  .pick({ maxOrderSize: true, maxPosition: true, maxPositionNotional: true, maxOrdersPerSecond: true, maxOpenOrders: true })
+  .partial()
   .refine((scope) => Object.keys(scope).length > 0, { error: 'an empty scope limits nothing; allowed: maxOrderSize, maxPosition, maxPositionNotional, maxOrdersPerSecond, maxOpenOrders' });
 
 const vaultSection = z
@@ -182,35 +177,34 @@ const strategies = z.array(strategy).default([]).superRefine((list, ctx) => {
 });
 
 const configObject = z.strictObject({
-    /** LMDB state, audit journal, logs, rpc.token. */
-    dataDir: filePath.default('./var'),
-    mode: z.enum(['paper', 'live', 'sim']).default('paper'),
-    log: logSection.prefault({}),
-    rpc: rpcSection.prefault({}),
-    venues: z.strictObject({ hyperliquid: hyperliquidVenue.prefault({}), binance: apiKeyVenue.prefault({}), bybit: apiKeyVenue.prefault({}) }).prefault({}),
-    sim: simSection.prefault({}),
-    strategies,
-    risk: z
-      .strictObject({
-        /** Limits per account; the key is the venue ("hyperliquid") or "venue:subaccount". */
-        limits: z.record(nameKey, riskLimitsSchema).default({}),
-        /** Tighter limits for one strategy; the key is its id. */
-        strategies: z.record(nameKey, scopeLimitsSchema).default({}),
-        /** Tighter limits for one instrument, across strategies; the key is the instrument id. */
-        instruments: z.record(instrumentId, scopeLimitsSchema).default({}),
-      })
-      .prefault({}),
-    shutdown: z
-      .strictObject({
-        policy: z.enum(['cancel-open-orders', 'leave-open', 'flatten']).default('cancel-open-orders'),
-        /** The process must exit within 10 s of SIGTERM (CONTRACTS.md). */
-        timeoutMs: z.int().min(100).max(10_000).default(8000),
-      })
-      .prefault({}),
-    state: z.strictObject({ mapSizeMb: z.int().min(16).max(1_048_576).optional() }).prefault({}),
-    secrets: z.strictObject({ ageFile: filePath.optional(), ageIdentityFile: filePath.optional(), vault: vaultSection.optional() }).prefault({}),
-  })
-;
+  /** LMDB state, audit journal, logs, rpc.token. */
+  dataDir: filePath.default('./var'),
+  mode: z.enum(['paper', 'live', 'sim']).default('paper'),
+  log: logSection.prefault({}),
+  rpc: rpcSection.prefault({}),
+  venues: z.strictObject({ hyperliquid: hyperliquidVenue.prefault({}), binance: apiKeyVenue.prefault({}), bybit: apiKeyVenue.prefault({}) }).prefault({}),
+  sim: simSection.prefault({}),
+  strategies,
+  risk: z
+    .strictObject({
+      /** Limits per account; the key is the venue ("hyperliquid") or "venue:subaccount". */
+      limits: z.record(nameKey, riskLimitsSchema).default({}),
+      /** Tighter limits for one strategy; the key is its id. */
+      strategies: z.record(nameKey, scopeLimitsSchema).default({}),
+      /** Tighter limits for one instrument, across strategies; the key is the instrument id. */
+      instruments: z.record(instrumentId, scopeLimitsSchema).default({}),
+    })
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      policy: z.enum(['cancel-open-orders', 'leave-open', 'flatten']).default('cancel-open-orders'),
+      /** The process must exit within 10 s of SIGTERM (CONTRACTS.md). */
+      timeoutMs: z.int().min(100).max(10_000).default(8000),
+    })
+    .prefault({}),
+  state: z.strictObject({ mapSizeMb: z.int().min(16).max(1_048_576).optional() }).prefault({}),
+  secrets: z.strictObject({ ageFile: filePath.optional(), ageIdentityFile: filePath.optional(), vault: vaultSection.optional() }).prefault({}),
+});
 
 type ParsedConfig = z.output<typeof configObject>;
 

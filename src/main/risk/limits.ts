@@ -72,7 +72,6 @@ export function gateLimits(
   } = {},
 ): GateLimits {
   const base = scope(account, 'risk.limits');
-  const where = (kind: string, id: string) => `risk.${kind}.${id}`;
   return {
     account: {
       ...base,
@@ -81,8 +80,8 @@ export function gateLimits(
       maxDailyLoss: dec(account.maxDailyLoss, 'risk.limits.maxDailyLoss'),
       maxDrawdownPct: dec(account.maxDrawdownPct, 'risk.limits.maxDrawdownPct'),
     },
-    strategies: Object.fromEntries(Object.entries(options.strategies ?? {}).map(([id, s]) => [id, scope(s, where('strategies', id))])),
-    instruments: Object.fromEntries(Object.entries(options.instruments ?? {}).map(([id, s]) => [id, scope(s, where('instruments', id))])),
+    strategies: Object.fromEntries(Object.entries(options.strategies ?? {}).map(([id, s]) => [id, scope(s, `risk.strategies.${id}`)])),
+    instruments: Object.fromEntries(Object.entries(options.instruments ?? {}).map(([id, s]) => [id, scope(s, `risk.instruments.${id}`)])),
     flattenOnHalt: options.flattenOnHalt ?? false,
   };
 }
