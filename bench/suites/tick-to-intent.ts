@@ -2,6 +2,7 @@ import { LiveClock } from '../../src/core/clock.js';
 import { EventFactory } from '../../src/core/event-factory.js';
 import type { EventOf, OspreyEvent } from '../../src/core/events.js';
 import type { Order, OrderIntent } from '../../src/core/types.js';
+import { withFields } from '../../src/core/with-fields.js';
 import { LatencyRegistry } from '../../src/main/metrics/latency.js';
 import { StrategyHost } from '../../src/main/strategy-host/host.js';
 import type { RiskLimitsSnapshot } from '../../src/workers/risk/precheck.js';
@@ -55,7 +56,7 @@ function cancelledAcks(intents: readonly StrategyIntent[], live: Map<string, Ord
     const order = live.get(intent.clientOrderId);
     if (order === undefined) continue;
     live.delete(intent.clientOrderId);
-    const done: Order = { ...order, status: 'cancelled', filledSize: '0', avgFillPrice: '0', updatedAt: order.createdAt };
+    const done: Order = withFields(order, { status: 'cancelled', filledSize: '0', avgFillPrice: '0', updatedAt: order.createdAt } as const);
     acks.push(factory.make('order.updated', { order: done }));
   }
   return acks;

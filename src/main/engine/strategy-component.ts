@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventFactory } from '../../core/event-factory.js';
 import type { Order } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import type { StrategyIntent } from '../../workers/strategies/api.js';
 import type { EventBus } from '../bus/bus.js';
 import type { OspreyConfig } from '../config/schema.js';
@@ -78,8 +79,9 @@ export class StrategyComponent extends BaseComponent {
           this.#refuse(intent.order.clientOrderId, strategyId, intent.order, 'trading paused by the operator');
           continue;
         }
-        const { clientOrderId, createdAt: _createdAt, ...fields } = intent.order;
-        void executor.submit({ ...fields, clientOrderId, intentSeq: ++this.#intentSeq }).then(
+        const { clientOrderId } = intent.order;
+        // The order's createdAt goes along but the executor stamps its own when it writes the intent ahead.
+        void executor.submit(withFields(intent.order, { intentSeq: ++this.#intentSeq })).then(
           (outcome) => {
             if (outcome.kind === 'denied') this.#refuse(clientOrderId, strategyId, intent.order, `${outcome.denial.code}: ${outcome.denial.reason}`);
           },
@@ -99,7 +101,7 @@ export class StrategyComponent extends BaseComponent {
    * order update with status rejected, delivered to its worker only (the bus carries the risk.denied).
    */
   #refuse(clientOrderId: string, strategyId: string, intent: Omit<Order, 'status' | 'filledSize' | 'avgFillPrice' | 'updatedAt'>, reason: string): void {
-    const order: Order = { ...intent, clientOrderId, strategyId, status: 'rejected', filledSize: '0', avgFillPrice: '0', updatedAt: intent.createdAt, reason };
+    const order: Order = withFields(intent, { clientOrderId, strategyId, status: 'rejected', filledSize: '0', avgFillPrice: '0', updatedAt: intent.createdAt, reason } as const);
     this.#host?.dispatch(this.#o.events.make('order.updated', { order }));
   }
 }

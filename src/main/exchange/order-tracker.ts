@@ -1,6 +1,7 @@
 import type { DecimalString } from '../../core/decimal.js';
 import { dec } from '../../core/decimal.js';
 import type { InstrumentId, Order, OrderIntent, OrderStatus, OrderType, Side, TimeInForce, VenueId } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import { INTENT_POSITION, isTerminal, resolveTransition, type StatusPosition } from '../state/order-transitions.js';
 import { EXTERNAL_STRATEGY } from './adapter.js';
 
@@ -56,7 +57,7 @@ export class OrderTracker {
 
   track(intent: OrderIntent, venueOrderId?: string): void {
     if (!this.#orders.has(intent.clientOrderId)) {
-      const order: Order = { ...intent, status: 'pending', filledSize: '0', avgFillPrice: '0', updatedAt: intent.createdAt };
+      const order: Order = withFields(intent, { status: 'pending', filledSize: '0', avgFillPrice: '0', updatedAt: intent.createdAt } as const);
       this.#orders.set(intent.clientOrderId, { order, position: INTENT_POSITION });
       this.#byVenueClientId.set(this.#toVenueClientId(intent.clientOrderId), intent.clientOrderId);
     }

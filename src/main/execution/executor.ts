@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { OrderBook } from '../../core/order-book.js';
 import type { OrderIntent } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import type { EventBus } from '../bus/bus.js';
 import type { Denial } from '../risk/checks.js';
 import type { RiskGate } from '../risk/gate.js';
@@ -163,7 +164,7 @@ export class Executor {
   }
 
   async #submitClaimed(clientOrderId: string, fields: Omit<SubmitRequest, 'intentSeq'>, options: { flatten?: boolean }): Promise<SubmitOutcome> {
-    let intent: OrderIntent = { ...fields, clientOrderId, createdAt: this.#clock.now() };
+    let intent: OrderIntent = withFields(fields, { clientOrderId, createdAt: this.#clock.now() });
     const gate = this.#venue.canTrade(intent.instrument);
     const exitPastStaleData = intent.reduceOnly && !gate.ok && (gate.reason === 'STALE_BOOK' || gate.reason === 'NO_BOOK');
     if (!gate.ok && !exitPastStaleData) return this.#deny(intent, { code: 'VENUE_NOT_READY', reason: `${gate.reason}: ${gate.detail}`, limit: '0', value: '0' });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { EventFactory } from '../../core/event-factory.js';
 import type { Fill, Order, OrderIntent, OrderStatus } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import type { EventBus } from '../bus/bus.js';
 import { EXTERNAL_STRATEGY } from '../exchange/adapter.js';
 import type { RiskGate } from '../risk/gate.js';
@@ -67,7 +68,8 @@ export class OrderLedger {
   async setStatus(clientOrderId: string, status: OrderStatus, reason?: string): Promise<OrderUpdateResult | undefined> {
     const stored = this.#store.getOrder(clientOrderId);
     if (stored === undefined) return undefined;
-    const next: Order = { ...stored, status, updatedAt: Math.max(stored.updatedAt, this.#clock.now()), ...(reason === undefined ? {} : { reason }) };
+    const updatedAt = Math.max(stored.updatedAt, this.#clock.now());
+    const next: Order = withFields(stored, reason === undefined ? { status, updatedAt } : { status, updatedAt, reason });
     const result = await this.#record(next);
     if (status === 'submitted' && result.kind === 'appended') {
       this.#bus.publish(this.#events.make('order.submitted', { clientOrderId, instrument: stored.instrument }));
@@ -82,7 +84,7 @@ export class OrderLedger {
    */
   async applyFill(input: Fill): Promise<boolean> {
     const order = this.#orderOfFill(input);
-    const fill: Fill = order === undefined || order.clientOrderId === input.clientOrderId ? input : { ...input, clientOrderId: order.clientOrderId };
+    const fill: Fill = order === undefined || order.clientOrderId === input.clientOrderId ? input : withFields(input, { clientOrderId: order.clientOrderId });
     const fresh = await this.#store.recordFill(fill);
     if (!fresh) return false;
     this.#gate.exposure.applyFill(order?.strategyId ?? EXTERNAL_STRATEGY, fill.instrument, fill.side, fill.size, order?.clientOrderId);

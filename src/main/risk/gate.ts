@@ -4,6 +4,7 @@ import { type Decimal, ZERO, dec, str } from '../../core/decimal.js';
 import { EventFactory } from '../../core/event-factory.js';
 import type { TradingState } from '../../core/events.js';
 import type { InstrumentId, Order, OrderIntent } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import type { EventBus } from '../bus/bus.js';
 import {
   type CheckInput, type Denial, INTENT_CHECKS, checkLeverage, checkNotional, checkOrderRate, checkOrderSize, checkPosition, checkPriceBand,
@@ -89,7 +90,7 @@ export class RiskGate {
   check(intent: OrderIntent, options: { flatten?: boolean } = {}): Denial | undefined {
     const denial = this.#evaluate(intent, options.flatten === true);
     if (denial !== undefined) {
-      this.#bus.publish(this.#events.make('risk.denied', { ...denial, strategyId: intent.strategyId, instrument: intent.instrument }));
+      this.publishDenial(intent, denial);
       return denial;
     }
     this.exposure.reserve(intent.clientOrderId, intent.strategyId, intent.instrument, intent.side, intent.size);
@@ -109,7 +110,7 @@ export class RiskGate {
     const probe: OrderIntent = { ...order, size: str(size), price: str(price) };
     const denial = this.#amendDenial(probe, price, size, growth);
     if (denial !== undefined) {
-      this.#bus.publish(this.#events.make('risk.denied', { ...denial, strategyId: order.strategyId, instrument: order.instrument }));
+      this.publishDenial(order, denial);
       return denial;
     }
     this.#passed.push({ at: this.#clock.now(), strategyId: order.strategyId });
@@ -137,7 +138,7 @@ export class RiskGate {
 
   /** Publishes a denial decided elsewhere (execution: book too thin) under the same event. */
   publishDenial(intent: Pick<OrderIntent, 'strategyId' | 'instrument'>, denial: Denial): void {
-    this.#bus.publish(this.#events.make('risk.denied', { ...denial, strategyId: intent.strategyId, instrument: intent.instrument }));
+    this.#bus.publish(this.#events.make('risk.denied', withFields(denial, { strategyId: intent.strategyId, instrument: intent.instrument })));
   }
 
   /** Re-checks daily loss and drawdown; call on fills and mark changes. Halts on a breach. */

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { Decimal, dec, str, type DecimalString } from '../../core/decimal.js';
 import { roundToStep } from '../../core/rounding.js';
 import type { InstrumentId, Side } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import type { CancelIntent, AmendIntent, MarketView, OrderView, PositionView, StrategyIntent, SubmitIntent } from './api.js';
 
 const decimalText = z.string().regex(/^\d+(?:\.\d+)?$/, { error: 'allowed: a positive decimal string such as "0.01"' });
@@ -79,7 +80,7 @@ export class OrderBuilder {
         createdAt: this.#d.clock.now(),
       },
     };
-    return type === 'market' ? { ...intent, slippageBps: config.slippageBps } : intent;
+    return type === 'market' ? withFields(intent, { slippageBps: config.slippageBps }) : intent;
   }
 
   /**
@@ -94,7 +95,7 @@ export class OrderBuilder {
     const delta = wanted.minus(current);
     if (delta.isZero()) return out;
     const reduceOnly = wanted.isZero() || (wanted.abs().lt(current.abs()) && wanted.isPositive() === current.isPositive());
-    out.push(this.submit(delta.isPositive() ? 'buy' : 'sell', delta.abs(), { ...options, reduceOnly }));
+    out.push(this.submit(delta.isPositive() ? 'buy' : 'sell', delta.abs(), withFields(options, { reduceOnly })));
     return out;
   }
 
