@@ -33,18 +33,47 @@ import { tickClock } from './tick-clock.js';
 const INSTRUMENT = 'sim:BTC-PERP';
 const SPEC: StrategySpec = { strategyId: 'bench-mm', name: 'market-maker', instrument: INSTRUMENT, params: { size: '0.001', maxInventory: '0.01', halfSpreadBps: 2, requoteBps: 0 } };
 const LIMITS: RiskLimitsSnapshot = { maxOrderSize: 1, maxPositionNotional: 1_000_000, priceBandBps: 100 };
-const PERIOD_NS = 1_000_000n;
+const PERIOD_NS = 1_000_000;
 const WARM_UP_TICKS = 20_000;
 
-function quotes(count: number): EventOf<'market.quote'>[] {
-  const factory = new EventFactory(new LiveClock(), 'q');
-  const out: EventOf<'market.quote'>[] = [];
-  let mid = 65_000;
-  for (let i = 0; i < count; i++) {
-    mid += ((i * 7919) % 11) - 5; // deterministic wander, a new price nearly every tick
-    out.push(factory.make('market.quote', { instrument: INSTRUMENT, bidPrice: mid - 0.5, bidSize: 1, askPrice: mid + 0.5, askSize: 1 }));
+/**
+ * The bench's market: tick i's quote is made when tick i fires, as a decoder makes an event when its
+ * message arrives. Not made ahead into an array: tens of thousands of retained events teach V8 that
+ * EventFactory's allocations live long, it then allocates every event straight in the old generation
+ * (allocation-site pretenuring), and the acknowledgements made by the same factory on the measured path
+ * keep young objects alive through scavenges. The mid wanders deterministically, a new price nearly
+ * every tick, so each path sees the same sequence.
+ */
+class QuoteSource {
+  readonly #factory = new EventFactory(new LiveClock(), 'q');
+  #mid = 65_000;
+  #i = 0;
+  /** The quote made last: the floor echoes the tick's own quote. */
+  last: EventOf<'market.quote'> | undefined;
+
+  next(): EventOf<'market.quote'> {
+    this.#mid += ((this.#i++ * 7919) % 11) - 5;
+    const mid = this.#mid;
+    return (this.last = this.#factory.make('market.quote', { instrument: INSTRUMENT, bidPrice: mid - 0.5, bidSize: 1, askPrice: mid + 0.5, askSize: 1 }));
   }
-  return out;
+}
+
+/** Samples in µs, kept in a preallocated array so recording them allocates nothing. */
+class Samples {
+  readonly #values: Float64Array;
+  #count = 0;
+
+  constructor(capacity: number) {
+    this.#values = new Float64Array(capacity);
+  }
+
+  add(us: number): void {
+    this.#values[this.#count++] = us;
+  }
+
+  sorted(): Float64Array {
+    return this.#values.slice(0, this.#count).sort();
+  }
 }
 
 /** The venue's acknowledgement of a cancel, so the strategy's order view does not grow without bound. */
@@ -64,13 +93,12 @@ function cancelledAcks(intents: readonly StrategyIntent[], live: Map<string, Ord
 
 /** Calls `tick(i)` every PERIOD_NS and `half(i)` half a period later, from the tick clock thread. */
 async function paced(count: number, tick: (i: number) => void, half?: (i: number) => void): Promise<void> {
-  await tickClock(count, Number(PERIOD_NS), half === undefined ? 1 : 2, (i, phase) => (phase === 0 ? tick(i) : half!(i)));
+  await tickClock(count, PERIOD_NS, half === undefined ? 1 : 2, (i, phase) => (phase === 0 ? tick(i) : half!(i)));
   // Let the last replies arrive.
   await new Promise((r) => setTimeout(r, 50));
 }
 
-function lines(kase: string, samplesUs: number[], context: Record<string, string | number>): BenchLine[] {
-  const sorted = Float64Array.from(samplesUs).sort();
+function lines(kase: string, sorted: Float64Array, context: Record<string, string | number>): BenchLine[] {
   return (['p50', 'p99', 'p999'] as const).map((p) => ({
     suite: 'latency', case: kase, metric: `${p}_us`, value: round(percentile(sorted, p === 'p50' ? 50 : p === 'p99' ? 99 : 99.9), 1), unit: 'us', samples: sorted.length, ...context,
   }));
@@ -86,12 +114,21 @@ function lines(kase: string, samplesUs: number[], context: Record<string, string
 /** The tick as the hot port carries it to the worker: the floor's payload. */
 const wire = (event: EventOf<'market.quote'>) => encodeBatch([{ to: [SPEC.strategyId], event }]);
 
-async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf<'market.quote'>[], warm: number, registry: LatencyRegistry): Promise<{ worker: number[]; floor: number[] }> {
+interface Plan {
+  /** Unpaced ticks before anything is timed. */
+  readonly warmUp: number;
+  /** Paced ticks, of which the first `warm` are dropped. */
+  readonly paced: number;
+  readonly warm: number;
+}
+
+async function workerAndFloor(plan: Plan, registry: LatencyRegistry): Promise<{ worker: Samples; floor: Samples }> {
+  const market = new QuoteSource();
   const factory = new EventFactory(new LiveClock(), 'ack');
   const live = new Map<string, OrderIntent>();
-  const sentAt: bigint[] = [];
-  const worker: number[] = [];
-  const floor: number[] = [];
+  const sentAt = new Float64Array(plan.paced);
+  const worker = new Samples(plan.paced);
+  const floor = new Samples(plan.paced);
   let received = 0;
   let measuring = false;
   let warmReply: (() => void) | undefined;
@@ -99,13 +136,13 @@ async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf
     threads: 1,
     recordLatency: (stage, us) => measuring && registry.record(stage, us),
     onIntents: (_id, intents) => {
-      const now = process.hrtime.bigint();
+      const now = performance.now();
       if (warmReply !== undefined) {
         warmReply();
         warmReply = undefined;
       } else {
         const i = received++;
-        if (i >= warm) worker.push(Number(now - sentAt[i]!) / 1000);
+        if (i >= plan.warm) worker.add((now - sentAt[i]!) * 1000);
       }
       for (const ack of cancelledAcks(intents, live, factory)) host.dispatch(ack);
     },
@@ -113,7 +150,8 @@ async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf
   try {
     await host.setRiskLimits(LIMITS);
     await host.load(SPEC);
-    for (const event of warmUp) {
+    for (let i = 0; i < plan.warmUp; i++) {
+      const event = market.next();
       await new Promise<void>((resolve) => {
         warmReply = resolve;
         host.dispatch(event);
@@ -122,60 +160,62 @@ async function workerAndFloor(warmUp: EventOf<'market.quote'>[], events: EventOf
     }
     measuring = true;
     await paced(
-      events.length,
+      plan.paced,
       (i) => {
-        sentAt[i] = process.hrtime.bigint();
-        host.dispatch(events[i]!);
+        const event = market.next();
+        sentAt[i] = performance.now();
+        host.dispatch(event);
       },
-      (i) => void host.echo(wire(events[i]!)).then((ns) => { if (i >= warm) floor.push(ns / 1000); }),
+      (i) => void host.echo(wire(market.last!)).then((ns) => { if (i >= plan.warm) floor.add(ns / 1000); }),
     );
-    if (received < events.length) throw new Error(`worker answered ${received} of ${events.length} ticks`);
+    if (received < plan.paced) throw new Error(`worker answered ${received} of ${plan.paced} ticks`);
   } finally {
     await host.stop();
   }
   return { worker, floor };
 }
 
-async function inline(warmUp: EventOf<'market.quote'>[], events: EventOf<'market.quote'>[], warm: number): Promise<number[]> {
+async function inline(plan: Plan): Promise<Samples> {
   const runner = new StrategyRunner(await resolveStrategy(SPEC.name), SPEC, new LiveClock());
   runner.limits = LIMITS;
+  const market = new QuoteSource();
   const factory = new EventFactory(new LiveClock(), 'ack');
   const live = new Map<string, OrderIntent>();
-  const samples: number[] = [];
-  const tick = (event: EventOf<'market.quote'>): number => {
-    const start = process.hrtime.bigint();
+  const samples = new Samples(plan.paced);
+  const tick = (): number => {
+    const event = market.next();
+    const start = performance.now();
     const out = runner.handle(event);
-    const us = Number(process.hrtime.bigint() - start) / 1000;
+    const us = (performance.now() - start) * 1000;
     if (out.intents.length === 0) throw new Error('inline tick produced no intents');
     for (const ack of cancelledAcks(out.intents, live, factory)) runner.handle(ack);
     return us;
   };
-  for (const event of warmUp) tick(event);
-  await paced(events.length, (i) => {
-    const us = tick(events[i]!);
-    if (i >= warm) samples.push(us);
+  for (let i = 0; i < plan.warmUp; i++) tick();
+  await paced(plan.paced, (i) => {
+    const us = tick();
+    if (i >= plan.warm) samples.add(us);
   });
   return samples;
 }
 
 export async function tickToIntentCases({ quick, progress }: SuiteOptions): Promise<BenchLine[]> {
   const warm = quick ? 500 : 2_000;
-  const measured = quick ? 5_000 : 30_000;
-  const warmUp = quotes(WARM_UP_TICKS);
-  const events = quotes(warm + measured);
+  const plan: Plan = { warmUp: WARM_UP_TICKS, warm, paced: warm + (quick ? 5_000 : 30_000) };
   const registry = await LatencyRegistry.create();
-  progress(`worker + floor: ${WARM_UP_TICKS} warm-up ticks, then ${events.length} at 1,000/s`);
-  const { worker, floor } = await workerAndFloor(warmUp, events, warm, registry);
-  progress(`inline: ${WARM_UP_TICKS} warm-up ticks, then ${events.length} at 1,000/s`);
-  const inlineUs = await inline(warmUp, events, warm);
+  progress(`worker + floor: ${plan.warmUp} warm-up ticks, then ${plan.paced} at 1,000/s`);
+  const measured = await workerAndFloor(plan, registry);
+  progress(`inline: ${plan.warmUp} warm-up ticks, then ${plan.paced} at 1,000/s`);
+  const inlineUs = (await inline(plan)).sorted();
+  const worker = measured.worker.sorted();
+  const floor = measured.floor.sorted();
   const context = { rate_per_s: 1000, strategy: SPEC.name, histograms: registry.build };
   const out = [...lines('worker', worker, context), ...lines('inline', inlineUs, context), ...lines('floor-postmessage', floor, context)];
-  const p50 = (xs: number[]) => percentile(Float64Array.from(xs).sort(), 50);
-  const ratio = p50(worker) / p50(floor);
+  const ratio = percentile(worker, 50) / percentile(floor, 50);
   out.push({ suite: 'latency', case: 'worker-vs-floor', metric: 'ratio_p50', value: round(ratio, 3), unit: 'x', target: 1.5 });
   // Where the worker path spends it, per stage, from the host's own HDR histograms.
   for (const s of registry.snapshot()) out.push({ suite: 'latency', case: `stage-${s.stage}`, metric: 'p50_us', value: s.p50Us, unit: 'us', p99_us: s.p99Us, count: s.count });
   registry.destroy();
-  progress(`worker p50 ${round(p50(worker), 1)} µs, floor p50 ${round(p50(floor), 1)} µs, ratio ${round(ratio, 2)}`);
+  progress(`worker p50 ${round(percentile(worker, 50), 1)} µs, floor p50 ${round(percentile(floor, 50), 1)} µs, ratio ${round(ratio, 2)}`);
   return out;
 }
