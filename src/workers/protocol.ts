@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { OspreyError } from '../core/errors.js';
 import type { OspreyEvent } from '../core/events.js';
-import type { Position, TimeInForce } from '../core/types.js';
+import type { Position } from '../core/types.js';
 import type { RiskDenial, RiskLimitsSnapshot } from './risk/precheck.js';
 import type { OrderView, StrategyIntent } from './strategies/api.js';
 import type { ExitState } from './strategies/exits.js';
@@ -20,7 +20,7 @@ import type { ExitState } from './strategies/exits.js';
  * Bump PROTOCOL_VERSION on any change below. Both sides check it at attach and refuse a mismatch, since
  * a stale dist/ worker would otherwise misread every message rather than fail.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** What the host asks to run: one entry of `strategies[]` in the config. */
 export interface StrategySpec {
@@ -100,20 +100,29 @@ export type HotRequest =
   /** Sent straight back, payload and all: the raw round trip on this very port, the bench's floor. */
   | { readonly t: 'echo'; readonly seq: number; readonly sentNs: number; readonly payload?: unknown };
 
-/** Worker -> host on the hot port. */
-export type HotReply =
-  | {
-      readonly t: 'result';
-      readonly seq: number;
-      /** When the worker picked the batch up and when it finished, same clock as `sentNs`. */
-      readonly recvNs: number;
-      readonly doneNs: number;
-      /** Time inside the risk pre-check, part of doneNs - recvNs. */
-      readonly riskNs: number;
-      /** Only outputs that carry something (intents, denials, errors, logs or a snapshot), compacted. */
-      readonly outputs: readonly WireOutput[];
-    }
-  | { readonly t: 'echo'; readonly seq: number; readonly payload?: unknown };
+/** Worker -> host on the hot port: an echo sent back, or the result of a batch. */
+export type HotReply = { readonly t: 'echo'; readonly seq: number; readonly payload?: unknown } | WireResult;
+
+/**
+ * The result of one batch as one flat array (result-codec.ts writes and reads it):
+ * [seq, recvNs, doneNs, riskNs] (when the worker picked the batch up and finished it, on the same clock
+ * as the request's `sentNs`, and the time inside the risk pre-check, part of doneNs - recvNs), then for
+ * each instance whose event produced something: its id, its intent count, its intents laid end to end
+ * (submit: 's', clientOrderId, side 0 buy | 1 sell, market 0|1, size, price, tif, reduceOnly 0|1,
+ * postOnly 0|1, createdAt, slippageBps or -1; cancel: 'c', clientOrderId; amend: 'a', clientOrderId,
+ * price or null, size or null), and its rare parts as one `WireResultExtras`, or 0 when it has none.
+ * Why flat: every tick's reply carries intents, and the structured clone writes every key of every
+ * object and every nested array; intents as objects cost about as much as the whole round trip of the
+ * tick, and as nested tuples (protocol 2) still a few µs more on each side than one flat array.
+ */
+export type WireResult = (string | number | null | WireResultExtras)[];
+
+export interface WireResultExtras {
+  readonly d?: readonly RiskDenial[];
+  readonly e?: readonly HookFailure[];
+  readonly l?: RunnerOutput['logs'];
+  readonly s?: RunnerSnapshot;
+}
 
 export interface LoadResult {
   /** What onStart returned. */
@@ -133,74 +142,6 @@ export interface WorkerControl {
   /** The limits and account positions the pre-check uses, for every instance on the worker. */
   setRiskLimits(limits: RiskLimitsSnapshot | undefined): Promise<void>;
   list(): Promise<string[]>;
-}
-
-/**
- * Intents on the hot port, as tuples. Every tick's reply carries them, and cloning four intent objects
- * of a dozen fields each cost about as much as the whole round trip of the tick (bench `latency`);
- * tuples without the strategy id and instrument (the host knows both; the runner refuses intents for
- * any other) cost a fraction. Decoding gives back exactly what the strategy returned.
- */
-export type WireIntent =
-  /** clientOrderId, side (0 buy, 1 sell), market (0|1), size, price, tif, reduceOnly, postOnly, createdAt, slippageBps or -1 */
-  | readonly ['s', string, 0 | 1, 0 | 1, string, string, TimeInForce, 0 | 1, 0 | 1, number, number]
-  | readonly ['c', string]
-  /** clientOrderId, price or null, size or null */
-  | readonly ['a', string, string | null, string | null];
-
-export interface WireOutput {
-  readonly id: string;
-  readonly i?: readonly WireIntent[];
-  readonly d?: readonly RiskDenial[];
-  readonly e?: readonly HookFailure[];
-  readonly l?: RunnerOutput['logs'];
-  readonly s?: RunnerSnapshot;
-}
-
-function encodeIntent(x: StrategyIntent): WireIntent {
-  switch (x.kind) {
-    case 'submit': {
-      const o = x.order;
-      return ['s', o.clientOrderId, o.side === 'buy' ? 0 : 1, o.type === 'market' ? 1 : 0, o.size, o.price, o.timeInForce, o.reduceOnly ? 1 : 0, x.postOnly ? 1 : 0, o.createdAt, x.slippageBps ?? -1];
-    }
-    case 'cancel':
-      return ['c', x.clientOrderId];
-    case 'amend':
-      return ['a', x.clientOrderId, x.price ?? null, x.size ?? null];
-  }
-}
-
-function decodeIntent(w: WireIntent, strategyId: string, instrument: string): StrategyIntent {
-  switch (w[0]) {
-    case 's': {
-      const [, clientOrderId, side, market, size, price, timeInForce, reduceOnly, postOnly, createdAt, slippageBps] = w;
-      const order = { clientOrderId, strategyId, instrument, side: side === 0 ? 'buy' : 'sell', type: market === 1 ? 'market' : 'limit', size, price, timeInForce, reduceOnly: reduceOnly === 1, createdAt } as const;
-      return slippageBps >= 0 ? { kind: 'submit', order, postOnly: postOnly === 1, slippageBps } : { kind: 'submit', order, postOnly: postOnly === 1 };
-    }
-    case 'c':
-      return { kind: 'cancel', strategyId, instrument, clientOrderId: w[1] };
-    case 'a':
-      return { kind: 'amend', strategyId, instrument, clientOrderId: w[1], ...(w[2] === null ? {} : { price: w[2] }), ...(w[3] === null ? {} : { size: w[3] }) };
-  }
-}
-
-export function encodeOutput(out: RunnerOutput): WireOutput {
-  // Assigned field by field rather than spread: this runs for every tick that yields something.
-  const wire: { -readonly [K in keyof WireOutput]: WireOutput[K] } = { id: out.strategyId };
-  if (out.intents.length > 0) wire.i = out.intents.map(encodeIntent);
-  if (out.denials.length > 0) wire.d = out.denials;
-  if (out.errors.length > 0) wire.e = out.errors;
-  if (out.logs.length > 0) wire.l = out.logs;
-  if (out.snapshot !== undefined) wire.s = out.snapshot;
-  return wire;
-}
-
-/** `instrument` is the strategy's own: the runner refuses intents for any other, so none is lost here. */
-export function decodeOutput(w: WireOutput, instrument: string): RunnerOutput {
-  // The wire arrays are fresh copies already (structured clone), so they are taken as they are.
-  const out: RunnerOutput = { strategyId: w.id, intents: w.i === undefined ? [] : w.i.map((x) => decodeIntent(x, w.id, instrument)), denials: (w.d ?? []) as RiskDenial[], errors: (w.e ?? []) as HookFailure[], logs: (w.l ?? []) as RunnerOutput['logs'] };
-  if (w.s !== undefined) out.snapshot = w.s;
-  return out;
 }
 
 /** Throws WORKER_PROTOCOL_MISMATCH unless `got` is this build's version; `side` says who noticed. */

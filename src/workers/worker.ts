@@ -3,9 +3,10 @@ import { threadId, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { LiveClock } from '../core/clock.js';
 import { InvariantError } from '../core/errors.js';
-import { assertProtocolVersion, encodeOutput, PROTOCOL_VERSION, type WireOutput, type AttachReply, type AttachTask, type HotReply, type HotRequest, type LoadResult, type RunnerOutput, type RunnerSnapshot, type StrategySpec, type WorkerControl } from './protocol.js';
+import { assertProtocolVersion, PROTOCOL_VERSION, type AttachReply, type AttachTask, type HotReply, type HotRequest, type LoadResult, type RunnerOutput, type RunnerSnapshot, type StrategySpec, type WorkerControl } from './protocol.js';
 import type { RiskLimitsSnapshot } from './risk/precheck.js';
 import { decodeBatch } from './event-codec.js';
+import { appendOutput, closeResult, openResult } from './result-codec.js';
 import { resolveStrategy } from './strategies/registry.js';
 import { StrategyRunner } from './strategies/runner.js';
 
@@ -41,8 +42,7 @@ function onHot(message: HotRequest): void {
     port.postMessage({ t: 'echo', seq: message.seq, payload: message.payload } satisfies HotReply);
     return;
   }
-  const recvNs = Number(process.hrtime.bigint());
-  const outputs: WireOutput[] = [];
+  const result = openResult(message.seq, Number(process.hrtime.bigint()));
   let riskNs = 0;
   decodeBatch(message.batch, (to, event) => {
     for (const id of to) {
@@ -52,10 +52,11 @@ function onHot(message: HotRequest): void {
       runner.riskNs = 0;
       const out = runner.handle(event);
       riskNs += runner.riskNs;
-      if (hasContent(out)) outputs.push(encodeOutput(out));
+      if (hasContent(out)) appendOutput(result, out);
     }
   });
-  port.postMessage({ t: 'result', seq: message.seq, recvNs, doneNs: Number(process.hrtime.bigint()), riskNs, outputs } satisfies HotReply);
+  closeResult(result, Number(process.hrtime.bigint()), riskNs);
+  port.postMessage(result satisfies HotReply);
 }
 
 const control: WorkerControl = {

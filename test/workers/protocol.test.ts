@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../../src/core/clock.js';
 import { EventFactory } from '../../src/core/event-factory.js';
 import { z } from 'zod';
-import { decodeOutput, encodeOutput, type RunnerOutput } from '../../src/workers/protocol.js';
+import type { RunnerOutput } from '../../src/workers/protocol.js';
+import { appendOutput, closeResult, openResult, readOutputs, resultTimes } from '../../src/workers/result-codec.js';
 import { defineStrategy } from '../../src/workers/strategies/api.js';
 import { StrategyRunner } from '../../src/workers/strategies/runner.js';
 import { INSTRUMENT } from './kit.js';
@@ -25,9 +26,23 @@ describe('hot-port wire format', () => {
       errors: [{ code: 'STRATEGY_FAILED', hook: 'onBar', message: 'x' }],
       logs: [{ level: 'info', message: 'exit: stop-loss' }],
     };
+    const quiet: RunnerOutput = { strategyId: 'q', intents: [{ kind: 'cancel', strategyId: 'q', instrument: INSTRUMENT, clientOrderId: 'q-1-1' }], denials: [], errors: [], logs: [] };
+    const gone: RunnerOutput = { ...out, strategyId: 'gone' };
+    const withSnapshot: RunnerOutput = { strategyId: 'f', intents: [], denials: [], errors: [], logs: [], snapshot: { name: 'x', params: {}, position: { instrument: INSTRUMENT, size: '1', cost: '100', realisedPnl: '0', fees: '0', updatedAt: 3 }, openedAt: 3, orders: [], exit: { side: 'long', best: 100 }, strategy: [1] } };
+    const result = openResult(41, 1_000);
+    for (const o of [out, gone, quiet, withSnapshot]) appendOutput(result, o);
+    closeResult(result, 2_000, 250);
     // Through structured clone, as the port carries it.
-    expect(decodeOutput(structuredClone(encodeOutput(out)), INSTRUMENT)).toEqual(out);
-    expect(encodeOutput({ strategyId: 's', intents: [], denials: [], errors: [], logs: [] })).toEqual({ id: 's' });
+    const wire = structuredClone(result);
+    expect(resultTimes(wire)).toEqual({ seq: 41, recvNs: 1_000, doneNs: 2_000, riskNs: 250 });
+    const read: RunnerOutput[] = [];
+    // 'gone' was unloaded while the batch was in flight: read past, dropped, and what follows still reads right.
+    readOutputs(wire, (id) => (id === 'gone' ? undefined : INSTRUMENT), (o) => read.push(o));
+    expect(read).toEqual([out, quiet, withSnapshot]);
+  });
+
+  it('refuses a result with an intent kind it does not know', () => {
+    expect(() => readOutputs([1, 0, 0, 0, 's', 1, 'x', 'y', 0], () => INSTRUMENT, () => undefined)).toThrow('worker result: unknown intent kind x');
   });
 
   it('the runner refuses an intent for another instrument, so decoding with its own loses nothing', () => {

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { StrategyError } from '../../core/errors.js';
 import type { OspreyEvent } from '../../core/events.js';
 import type { LatencyStage } from '../../core/latency-stages.js';
-import { decodeOutput, type BatchItem, type HotReply, type RunnerOutput, type RunnerSnapshot, type StrategySpec } from '../../workers/protocol.js';
+import type { BatchItem, RunnerOutput, RunnerSnapshot, StrategySpec, WireResult } from '../../workers/protocol.js';
+import { readOutputs } from '../../workers/result-codec.js';
 import type { RiskDenial, RiskLimitsSnapshot } from '../../workers/risk/precheck.js';
 import type { StrategyIntent } from '../../workers/strategies/api.js';
 import type { EventBus } from '../bus/bus.js';
@@ -66,6 +67,9 @@ export class StrategyHost {
   restarts = 0;
   readonly failed = new Map<string, string>();
   #stopped = false;
+  /** What the result reader needs, made once rather than as closures on every reply. */
+  readonly #instrumentOf = (strategyId: string): string | undefined => this.#instances.get(strategyId)?.spec.instrument;
+  readonly #deliverOutput = (output: RunnerOutput): void => this.#deliver(output);
 
   private constructor(options: StrategyHostOptions, slots: WorkerSlot[]) {
     this.#o = options;
@@ -198,12 +202,9 @@ export class StrategyHost {
     }
   }
 
-  #onResult(reply: Extract<HotReply, { t: 'result' }>, timing: BatchTiming): void {
-    for (const wire of reply.outputs) {
-      const instance = this.#instances.get(wire.id);
-      // Unloaded while the batch was in flight: what it decided after its unload is dropped.
-      if (instance !== undefined) this.#deliver(decodeOutput(wire, instance.spec.instrument));
-    }
+  #onResult(result: WireResult, timing: BatchTiming): void {
+    // An instance unloaded while the batch was in flight has no instrument here: what it decided is dropped.
+    readOutputs(result, this.#instrumentOf, this.#deliverOutput);
     // After the intents are on their way: bookkeeping stays off the path it measures.
     const rec = this.#o.recordLatency;
     if (rec !== undefined) {
@@ -219,8 +220,10 @@ export class StrategyHost {
     for (const e of output.errors) this.#error(new StrategyError(e.message, { strategyId: id, hook: e.hook }));
     if (output.denials.length > 0) this.#o.onDenials?.(output.denials);
     if (output.intents.length > 0) {
-      for (const intent of output.intents) if (intent.kind === 'submit') this.#routes.placed(intent.order.clientOrderId, id);
       this.#o.onIntents(id, output.intents);
+      // After the hand-off, which starts the orders on their way: nothing can fill before the executor's
+      // write-ahead has awaited, and a refusal the hand-off makes at once names its strategy itself.
+      for (const intent of output.intents) if (intent.kind === 'submit') this.#routes.placed(intent.order.clientOrderId, id);
     }
     const instance = this.#instances.get(id);
     if (output.snapshot !== undefined && instance !== undefined) void this.#save(instance, output.snapshot).catch((e: unknown) => this.#error(e));

@@ -2,7 +2,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Piscina } from 'piscina';
 import { encodeBatch } from '../../workers/event-codec.js';
-import { assertProtocolVersion, PROTOCOL_VERSION, type AttachReply, type AttachTask, type BatchItem, type HotReply, type HotRequest, type WorkerControl } from '../../workers/protocol.js';
+import { assertProtocolVersion, PROTOCOL_VERSION, type AttachReply, type AttachTask, type BatchItem, type HotReply, type HotRequest, type WireResult, type WorkerControl } from '../../workers/protocol.js';
+import { resultTimes } from '../../workers/result-codec.js';
 
 export interface BatchTiming {
   readonly sentNs: number;
@@ -17,7 +18,7 @@ export interface SlotOptions {
   readonly filename: string;
   /** Most events in one batch; more wait for the next. */
   readonly maxBatch: number;
-  readonly onResult: (reply: Extract<HotReply, { t: 'result' }>, timing: BatchTiming) => void;
+  readonly onResult: (result: WireResult, timing: BatchTiming) => void;
   /** The worker thread died; the items of the batch it was working on are handed back. */
   readonly onCrash: (slot: WorkerSlot, reason: string, lost: readonly BatchItem[]) => void;
   /** For tests of the handshake only: the version this side claims. */
@@ -183,7 +184,7 @@ export class WorkerSlot {
   }
 
   #onReply(reply: HotReply): void {
-    if (reply.t === 'echo') {
+    if (!Array.isArray(reply)) {
       const done = this.#echoes.get(reply.seq);
       this.#echoes.delete(reply.seq);
       done?.(Number(process.hrtime.bigint()));
@@ -192,8 +193,9 @@ export class WorkerSlot {
     const flight = this.#inFlight;
     this.#inFlight = undefined;
     if (this.queued > 0 && !this.#paused) this.#flush();
-    if (flight === undefined || flight.seq !== reply.seq) return;
-    this.#o.onResult(reply, { sentNs: flight.sentNs, recvNs: reply.recvNs, doneNs: reply.doneNs, riskNs: reply.riskNs, events: flight.items.length });
+    const times = resultTimes(reply);
+    if (flight === undefined || flight.seq !== times.seq) return;
+    this.#o.onResult(reply, { sentNs: flight.sentNs, recvNs: times.recvNs, doneNs: times.doneNs, riskNs: times.riskNs, events: flight.items.length });
   }
 
   #onClose(port: MessagePort): void {
