@@ -113,7 +113,8 @@ export type HotReply = { readonly t: 'echo'; readonly seq: number; readonly payl
  * price or null, size or null), and its rare parts as one `WireResultExtras`, or 0 when it has none.
  * Why flat: every tick's reply carries intents, and the structured clone writes every key of every
  * object and every nested array; intents as objects cost about as much as the whole round trip of the
- * tick, and as nested tuples (protocol 2) still a few µs more on each side than one flat array.
+ * tick, and nested tuples (protocol 2) still cost several µs more per reply than this flat array on
+ * this machine (bench `latency`).
  */
 export type WireResult = (string | number | null | WireResultExtras)[];
 
