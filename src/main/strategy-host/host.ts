@@ -146,7 +146,7 @@ export class StrategyHost {
   /** Routes one event to the workers of the strategies it concerns. Never blocks. */
   dispatch(event: OspreyEvent): void {
     if (event.type === 'fill.received' || event.type === 'order.updated') {
-      const owner = event.type === 'order.updated' ? this.#routes.ownerOfOrder(event.order) : this.#routes.ownerOfFill(event.fill);
+      const owner = event.type === 'order.updated' ? event.order.strategyId : this.#routes.ownerOfFill(event.fill);
       const instance = owner === undefined ? undefined : this.#instances.get(owner);
       instance?.slot.send({ to: [instance.spec.strategyId], event });
       return;
@@ -221,8 +221,8 @@ export class StrategyHost {
     if (output.denials.length > 0) this.#o.onDenials?.(output.denials);
     if (output.intents.length > 0) {
       this.#o.onIntents(id, output.intents);
-      // After the hand-off, which starts the orders on their way: nothing can fill before the executor's
-      // write-ahead has awaited, and a refusal the hand-off makes at once names its strategy itself.
+      // After the hand-off, which starts the orders on their way: no fill can come back before the
+      // executor's write-ahead has awaited.
       for (const intent of output.intents) if (intent.kind === 'submit') this.#routes.placed(intent.order.clientOrderId, id);
     }
     const instance = this.#instances.get(id);

@@ -1,17 +1,25 @@
-import type { Fill, Order } from '../../core/types.js';
+import type { Fill } from '../../core/types.js';
 
-const FINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+/** Owners remembered per generation; the older generation is dropped when a new one fills. */
+const OWNER_GENERATION = 4_096;
 
 /**
  * Who gets which event. Market data goes by instrument to every strategy trading it, grouped by the
  * worker (`W`) that hosts them so one message per worker carries it. Order updates go to the strategy
  * the order names; fills, which name only the client order id, to the strategy whose intent it was,
- * learnt when the intent went out, or, for orders from before a restart, read from the id's prefix
- * (orders.ts builds ids as "<strategyId>-<load time>-<seq>").
+ * learnt when the intent went out, or, for orders from before a restart or older than the owners kept,
+ * read from the id's prefix (orders.ts builds ids as "<strategyId>-<load time>-<seq>").
  */
 export class Routes<W> {
   readonly #byInstrument = new Map<string, Map<W, string[]>>();
-  readonly #orderOwner = new Map<string, string>();
+  /**
+   * Owners of recently placed orders, in two generations and never deleted from: a long-lived Map with
+   * an insert and a delete per order rebuilds its table again and again, and on Node 20 the tables it
+   * drops keep young keys alive through scavenges (docs/architecture.md, "Allocation on the hot path").
+   * An order older than both generations is still found by its id's prefix.
+   */
+  #owners = new Map<string, string>();
+  #olderOwners = new Map<string, string>();
   readonly #strategies = new Set<string>();
 
   add(strategyId: string, instrument: string, worker: W): void {
@@ -31,19 +39,17 @@ export class Routes<W> {
 
   /** Remembers that the strategy placed this order, so its fills find it. */
   placed(clientOrderId: string, strategyId: string): void {
-    this.#orderOwner.set(clientOrderId, strategyId);
-  }
-
-  ownerOfOrder(order: Order): string {
-    // A final order gets no more fills worth routing by map; the prefix still finds late ones.
-    if (FINAL.has(order.status)) this.#orderOwner.delete(order.clientOrderId);
-    return order.strategyId;
+    if (this.#owners.size >= OWNER_GENERATION) {
+      this.#olderOwners = this.#owners;
+      this.#owners = new Map();
+    }
+    this.#owners.set(clientOrderId, strategyId);
   }
 
   ownerOfFill(fill: Fill): string | undefined {
     const id = fill.clientOrderId;
     if (id === undefined) return undefined;
-    const known = this.#orderOwner.get(id);
+    const known = this.#owners.get(id) ?? this.#olderOwners.get(id);
     if (known !== undefined) return known;
     let best: string | undefined;
     for (const s of this.#strategies) if (id.startsWith(`${s}-`) && s.length > (best?.length ?? 0)) best = s;
