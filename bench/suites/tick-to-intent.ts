@@ -168,7 +168,7 @@ async function workerAndFloor(plan: Plan, registry: LatencyRegistry): Promise<{ 
       },
       (i) => void host.echo(wire(market.last!)).then((ns) => { if (i >= plan.warm) floor.add(ns / 1000); }),
     );
-    if (received < plan.paced) throw new Error(`worker answered ${received} of ${plan.paced} ticks`);
+    if (received !== plan.paced) throw new Error(`worker answered ${received} of ${plan.paced} ticks`);
   } finally {
     await host.stop();
   }

@@ -17,8 +17,9 @@ import type { ExitState } from './strategies/exits.js';
  *   SharedArrayBuffer with Atomics.wait in the worker and Atomics.waitAsync on the main thread ~90 us;
  * - the control port: comlink calls (`WorkerControl`), for the rare calls that want request/response.
  *
- * Bump PROTOCOL_VERSION on any change below. Both sides check it at attach and refuse a mismatch, since
- * a stale dist/ worker would otherwise misread every message rather than fail.
+ * Bump PROTOCOL_VERSION on any change below, or to the wire layouts in event-codec.ts and
+ * result-codec.ts. Both sides check it at attach and refuse a mismatch, since a stale dist/ worker would
+ * otherwise misread every message rather than fail.
  */
 export const PROTOCOL_VERSION = 3;
 

@@ -21,6 +21,9 @@ describe('hot-port wire format', () => {
         { kind: 'cancel', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-1' },
         { kind: 'amend', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-2', price: '101' },
         { kind: 'amend', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-3', size: '2' },
+        { kind: 'amend', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-4', price: '99', size: '3' },
+        { kind: 'amend', strategyId: 's', instrument: INSTRUMENT, clientOrderId: 's-1-5' },
+        { kind: 'submit', postOnly: false, slippageBps: 0, order: { ...order, side: 'buy', type: 'market', timeInForce: 'IOC' } },
       ],
       denials: [{ code: 'MAX_ORDER_SIZE', reason: 'MAX_ORDER_SIZE: order size 3 exceeds 2', strategyId: 's', instrument: INSTRUMENT, limit: '2', value: '3' }],
       errors: [{ code: 'STRATEGY_FAILED', hook: 'onBar', message: 'x' }],
@@ -30,7 +33,8 @@ describe('hot-port wire format', () => {
     const gone: RunnerOutput = { ...out, strategyId: 'gone' };
     const withSnapshot: RunnerOutput = { strategyId: 'f', intents: [], denials: [], errors: [], logs: [], snapshot: { name: 'x', params: {}, position: { instrument: INSTRUMENT, size: '1', cost: '100', realisedPnl: '0', fees: '0', updatedAt: 3 }, openedAt: 3, orders: [], exit: { side: 'long', best: 100 }, strategy: [1] } };
     const result = openResult(41, 1_000);
-    for (const o of [out, gone, quiet, withSnapshot]) appendOutput(result, o);
+    // The same instance twice (two events of one batch), and one unloaded in between.
+    for (const o of [out, gone, quiet, withSnapshot, quiet]) appendOutput(result, o);
     closeResult(result, 2_000, 250);
     // Through structured clone, as the port carries it.
     const wire = structuredClone(result);
@@ -38,7 +42,7 @@ describe('hot-port wire format', () => {
     const read: RunnerOutput[] = [];
     // 'gone' was unloaded while the batch was in flight: read past, dropped, and what follows still reads right.
     readOutputs(wire, (id) => (id === 'gone' ? undefined : INSTRUMENT), (o) => read.push(o));
-    expect(read).toEqual([out, quiet, withSnapshot]);
+    expect(read).toEqual([out, quiet, withSnapshot, quiet]);
   });
 
   it('refuses a result with an intent kind it does not know', () => {

@@ -79,9 +79,9 @@ export class StrategyComponent extends BaseComponent {
           this.#refuse(intent.order.clientOrderId, strategyId, intent.order, 'trading paused by the operator');
           continue;
         }
-        const { clientOrderId } = intent.order;
-        // The order's createdAt goes along but the executor stamps its own when it writes the intent ahead.
-        void executor.submit(withFields(intent.order, { intentSeq: ++this.#intentSeq })).then(
+        // The executor stamps its own createdAt when it writes the intent ahead.
+        const { clientOrderId, createdAt: _createdAt, ...fields } = intent.order;
+        void executor.submit(withFields(fields, { clientOrderId, intentSeq: ++this.#intentSeq })).then(
           (outcome) => {
             if (outcome.kind === 'denied') this.#refuse(clientOrderId, strategyId, intent.order, `${outcome.denial.code}: ${outcome.denial.reason}`);
           },

@@ -138,7 +138,7 @@ export class OrderTracker {
     if (tracked === undefined) return undefined;
     const verdict = resolveTransition(tracked.position, 'rejected');
     if (!verdict.ok) return undefined;
-    tracked.order = { ...tracked.order, status: 'rejected', reason, updatedAt: Math.max(tracked.order.updatedAt, ts) };
+    tracked.order = withFields(tracked.order, { status: 'rejected', reason, updatedAt: Math.max(tracked.order.updatedAt, ts) } as const);
     tracked.position = verdict.next;
     return tracked.order;
   }

@@ -50,8 +50,8 @@ export class OrderLedger {
   async applyVenueOrder(venueOrder: Order): Promise<OrderUpdateResult | undefined> {
     const stored = this.#store.getOrder(venueOrder.clientOrderId);
     if (stored === undefined) return undefined;
-    const next: Order = {
-      ...stored,
+    // Spreads after the literal's own keys, then withFields: both stay on V8's fast path (with-fields.ts).
+    const changes = {
       status: venueOrder.status,
       filledSize: venueOrder.filledSize,
       avgFillPrice: venueOrder.avgFillPrice,
@@ -61,6 +61,7 @@ export class OrderLedger {
       ...(venueOrder.venueOrderId === undefined ? {} : { venueOrderId: venueOrder.venueOrderId }),
       ...(venueOrder.reason === undefined ? {} : { reason: venueOrder.reason }),
     };
+    const next: Order = withFields(stored, changes);
     return this.#record(next);
   }
 

@@ -15,8 +15,11 @@ import { strategyWorkerFile } from './worker-file.js';
 export interface StrategyHostOptions {
   /** Worker threads; default one fewer than the cores (the main thread needs one), at least one. */
   readonly threads?: number;
-  /** Where snapshots go and come back from after a crash or restart; none: kept in memory only. */
-  readonly store?: Pick<StateStore, 'saveSnapshot' | 'loadSnapshot'>;
+  /**
+   * Where snapshots go and come back from after a crash or restart, and whose orders are whose (fills
+   * name only the client order id); none: snapshots kept in memory, owners read from the id's prefix.
+   */
+  readonly store?: Pick<StateStore, 'saveSnapshot' | 'loadSnapshot' | 'getOrder'>;
   /** Intents of one strategy from one event, in order. The execution side carries them out. */
   readonly onIntents: (strategyId: string, intents: readonly StrategyIntent[]) => void;
   readonly onDenials?: (denials: readonly RiskDenial[]) => void;
@@ -58,7 +61,7 @@ export class StrategyHost {
   readonly #o: StrategyHostOptions;
   readonly #slots: WorkerSlot[];
   readonly #instances = new Map<string, Instance>();
-  readonly #routes = new Routes<WorkerSlot>();
+  readonly #routes: Routes<WorkerSlot>;
   #limits: RiskLimitsSnapshot | undefined;
   #timer: NodeJS.Timeout | undefined;
   #watchdog: NodeJS.Timeout | undefined;
@@ -74,6 +77,8 @@ export class StrategyHost {
   private constructor(options: StrategyHostOptions, slots: WorkerSlot[]) {
     this.#o = options;
     this.#slots = slots;
+    const store = options.store;
+    this.#routes = new Routes(store === undefined ? undefined : (clientOrderId) => store.getOrder(clientOrderId)?.strategyId);
   }
 
   /** Starts the worker threads and checks the protocol version with each; rejects on a mismatch. */
@@ -221,8 +226,8 @@ export class StrategyHost {
     if (output.denials.length > 0) this.#o.onDenials?.(output.denials);
     if (output.intents.length > 0) {
       this.#o.onIntents(id, output.intents);
-      // After the hand-off, which starts the orders on their way: no fill can come back before the
-      // executor's write-ahead has awaited.
+      // After the hand-off, which starts the orders on their way (a fill that came first would find the
+      // owner in the store, or by the id's prefix).
       for (const intent of output.intents) if (intent.kind === 'submit') this.#routes.placed(intent.order.clientOrderId, id);
     }
     const instance = this.#instances.get(id);

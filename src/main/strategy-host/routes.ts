@@ -6,9 +6,11 @@ const OWNER_GENERATION = 4_096;
 /**
  * Who gets which event. Market data goes by instrument to every strategy trading it, grouped by the
  * worker (`W`) that hosts them so one message per worker carries it. Order updates go to the strategy
- * the order names; fills, which name only the client order id, to the strategy whose intent it was,
- * learnt when the intent went out, or, for orders from before a restart or older than the owners kept,
- * read from the id's prefix (orders.ts builds ids as "<strategyId>-<load time>-<seq>").
+ * the order names; fills, which name only the client order id, to the strategy whose intent it was:
+ * learnt when the intent went out, else asked of the engine's order store (which holds every order the
+ * engine placed, this run or before a restart; an order it does not know is no strategy's). Without a
+ * store (a host on its own) an order it never saw is read from its id's prefix (orders.ts builds ids
+ * as "<strategyId>-<load time>-<seq>").
  */
 export class Routes<W> {
   readonly #byInstrument = new Map<string, Map<W, string[]>>();
@@ -21,6 +23,11 @@ export class Routes<W> {
   #owners = new Map<string, string>();
   #olderOwners = new Map<string, string>();
   readonly #strategies = new Set<string>();
+  readonly #storedOwner: ((clientOrderId: string) => string | undefined) | undefined;
+
+  constructor(storedOwner?: (clientOrderId: string) => string | undefined) {
+    this.#storedOwner = storedOwner;
+  }
 
   add(strategyId: string, instrument: string, worker: W): void {
     this.#set(strategyId, instrument, worker, true);
@@ -51,6 +58,7 @@ export class Routes<W> {
     if (id === undefined) return undefined;
     const known = this.#owners.get(id) ?? this.#olderOwners.get(id);
     if (known !== undefined) return known;
+    if (this.#storedOwner !== undefined) return this.#storedOwner(id);
     let best: string | undefined;
     for (const s of this.#strategies) if (id.startsWith(`${s}-`) && s.length > (best?.length ?? 0)) best = s;
     return best;

@@ -20,7 +20,7 @@ describe('strategy routes', () => {
     expect(routes.ownerOfFill(fill('other-1'))).toBeUndefined();
   });
 
-  it('keeps the owners of the last two generations of orders, and the prefix finds older ones', () => {
+  it('keeps the owners of the last two generations of orders; without a store, the prefix finds older ones', () => {
     const routes = new Routes<string>();
     routes.add('a', 'sim:BTC-PERP', 'w0');
     routes.add('a-b', 'sim:ETH-PERP', 'w0');
@@ -33,5 +33,18 @@ describe('strategy routes', () => {
     // Two generations later it is forgotten, and its id now reads as a-b's.
     expect(routes.ownerOfFill(fill('a-b-first'))).toBe('a-b');
     expect(routes.ownerOfFill(fill('a-next'))).toBe('a');
+  });
+
+  it('with the order store, asks it for orders it no longer remembers, and never guesses from the prefix', () => {
+    const stored = new Map([['a-b-first', 'a']]);
+    const routes = new Routes<string>((id) => stored.get(id));
+    routes.add('a', 'sim:BTC-PERP', 'w0');
+    routes.add('a-b', 'sim:ETH-PERP', 'w0');
+    routes.placed('a-b-first', 'a');
+    for (let i = 0; i < 8_192; i++) routes.placed(`a-filler-${i}`, 'a');
+    expect(routes.ownerOfFill(fill('a-b-first'))).toBe('a');
+    // Not an order this engine placed (the store would know it): no strategy's, whatever its id reads.
+    expect(routes.ownerOfFill(fill('a-b-lq2x-7'))).toBeUndefined();
+    expect(routes.ownerOfFill(fill('a-filler-8191'))).toBe('a');
   });
 });
