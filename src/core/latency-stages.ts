@@ -5,3 +5,6 @@
 export const LATENCY_STAGES = ['receive', 'parse', 'bus', 'to-worker', 'strategy', 'risk', 'gate', 'sign', 'submit'] as const;
 
 export type LatencyStage = (typeof LATENCY_STAGES)[number];
+
+/** Where a component records how long a stage took, in microseconds (LatencyRegistry.record). */
+export type LatencySink = (stage: LatencyStage, micros: number) => void;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { EventFactory } from '../../core/event-factory.js';
+import type { LatencySink } from '../../core/latency-stages.js';
 import type { VenueId } from '../../core/types.js';
 import type { EventBus } from '../bus/bus.js';
 import type { OspreyConfig } from '../config/schema.js';
@@ -87,6 +88,7 @@ export class VenueRuntime extends BaseComponent {
       limits: configuredGateLimits(d.config, limits),
       shutdownPolicy: d.config.shutdown.policy,
       onError: (error) => d.onError(`trading.${d.venue}`, error, false),
+      recordLatency: this.#recordLatency,
     });
     const strategies = new StrategyComponent({
       strategies: d.config.strategies.filter((s) => s.enabled && s.instrument.startsWith(`${d.venue}:`)),
@@ -117,18 +119,22 @@ export class VenueRuntime extends BaseComponent {
     if (first !== undefined) throw first;
   }
 
+  /** The engine's latency histograms, for the stages this venue's parts time (gate, sign, submit). */
+  readonly #recordLatency: LatencySink = (stage, micros) => this.#d.latency().record(stage, micros);
+
   #buildAdapter(): VenueAdapter {
     const d = this.#d;
     const common = { bus: d.bus, clock: d.clock, log: d.log(`exchange.${d.venue}`) };
+    const hyperliquid = { ...common, recordLatency: this.#recordLatency };
     switch (d.venue) {
       case 'sim': {
         if (d.paper === undefined) throw new Error('venue "sim" needs the paper simulator, which runs in paper mode only');
-        return createHyperliquidAdapter({ ...common, config: { ...d.paper, venueLabel: 'sim' } });
+        return createHyperliquidAdapter({ ...hyperliquid, config: { ...d.paper, venueLabel: 'sim' } });
       }
       case 'hyperliquid': {
         const v = d.config.venues.hyperliquid;
         if (v.walletAddress === undefined || v.privateKey === undefined) throw new Error('venues.hyperliquid needs walletAddress and privateKey');
-        return createHyperliquidAdapter({ ...common, config: { walletAddress: v.walletAddress, privateKey: v.privateKey.reveal(), testnet: v.testnet, ...urlsOf('hyperliquid', v) } });
+        return createHyperliquidAdapter({ ...hyperliquid, config: { walletAddress: v.walletAddress, privateKey: v.privateKey.reveal(), testnet: v.testnet, ...urlsOf('hyperliquid', v) } });
       }
       case 'binance':
       case 'bybit': {

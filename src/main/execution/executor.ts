@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import { OrderBook } from '../../core/order-book.js';
+import type { LatencySink } from '../../core/latency-stages.js';
 import type { OrderIntent } from '../../core/types.js';
 import { withFields } from '../../core/with-fields.js';
 import type { EventBus } from '../bus/bus.js';
@@ -28,6 +29,8 @@ export interface ExecutorOptions {
   readonly slippage?: SlippageSettings;
   /** Failures of background work (a bus-driven store write); default: rethrown on the next tick. */
   readonly onError?: (error: unknown) => void;
+  /** Per-stage latency sink (LatencyRegistry.record): the `gate` check and each `submit` to the venue. */
+  readonly recordLatency?: LatencySink;
 }
 
 /**
@@ -60,6 +63,7 @@ export class Executor {
   readonly #canceller: CancelWorker;
   readonly #amender: OrderAmender;
   readonly #onError: (error: unknown) => void;
+  readonly #recordLatency: LatencySink | undefined;
   readonly #inflight = new Set<Promise<unknown>>();
   /** Sends in progress by client id: a cancel waits for its order's send to end before it acts. */
   readonly #sending = new Map<string, Promise<SendOutcome>>();
@@ -75,9 +79,10 @@ export class Executor {
     this.#prices = options.prices;
     this.#slippage = options.slippage;
     this.#onError = options.onError ?? ((error) => queueMicrotask(() => { throw error; }));
+    this.#recordLatency = options.recordLatency;
     this.ledger = new OrderLedger({ store: options.store, gate: options.gate, bus: options.bus, clock: options.clock });
     const throttle = new OrderThrottle(options.venue.venue, options.clock, options.throttle);
-    this.#sender = new OrderSender(options.venue, this.ledger, throttle, options.retry);
+    this.#sender = new OrderSender(options.venue, this.ledger, throttle, options.retry, options.recordLatency);
     this.#canceller = new CancelWorker(options.venue, this.ledger, throttle);
     this.#amender = new OrderAmender(options.venue, this.ledger, options.gate, throttle);
     options.gate.onHalt((flatten) => this.#onHalt(flatten));
@@ -174,7 +179,9 @@ export class Executor {
       intent = bounded.intent;
     }
     // Synchronous from here to the reserve inside check(): nothing can interleave between check and reserve.
+    const gateStart = performance.now();
     const denial = this.#gate.check(intent, options);
+    this.#recordLatency?.('gate', (performance.now() - gateStart) * 1000);
     if (denial !== undefined) return { kind: 'denied', clientOrderId, denial };
     // Registered before the write-ahead starts: from then on the order is in the store as pending, and
     // a reconciliation or cancel must know that its send is still to come.

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OspreyError, VenueError } from '../../core/errors.js';
+import type { LatencySink } from '../../core/latency-stages.js';
 import type { Order, OrderIntent } from '../../core/types.js';
+import { withFields } from '../../core/with-fields.js';
 import type { SubmitResult } from '../exchange/adapter.js';
 import type { OrderLedger } from './ledger.js';
 import type { OrderThrottle } from './throttle.js';
@@ -36,12 +38,14 @@ export class OrderSender {
   readonly #ledger: OrderLedger;
   readonly #throttle: OrderThrottle;
   readonly #settings: RetrySettings;
+  readonly #recordLatency: LatencySink | undefined;
 
-  constructor(venue: ExecutionVenue, ledger: OrderLedger, throttle: OrderThrottle, settings: RetrySettings = DEFAULT_RETRY) {
+  constructor(venue: ExecutionVenue, ledger: OrderLedger, throttle: OrderThrottle, settings: RetrySettings = DEFAULT_RETRY, recordLatency?: LatencySink) {
     this.#venue = venue;
     this.#ledger = ledger;
     this.#throttle = throttle;
     this.#settings = settings;
+    this.#recordLatency = recordLatency;
   }
 
   async send(intent: OrderIntent): Promise<SendOutcome> {
@@ -61,7 +65,13 @@ export class OrderSender {
       try {
         await this.#throttle.acquire();
         await this.#ledger.setStatus(intent.clientOrderId, 'submitted');
-        result = await this.#venue.submit(intent);
+        // From the call to the venue's answer: signing (Hyperliquid), the request and the reply.
+        const submitStart = performance.now();
+        try {
+          result = await this.#venue.submit(intent);
+        } finally {
+          this.#recordLatency?.('submit', (performance.now() - submitStart) * 1000);
+        }
       } catch (error) {
         if (!(error instanceof VenueError)) throw error;
         lastError = error.message;
@@ -115,12 +125,11 @@ export class OrderSender {
 }
 
 function fromResult(intent: OrderIntent, result: Extract<SubmitResult, { accepted: true }>, stored: Order | undefined): Order {
-  return {
-    ...intent,
+  return withFields(intent, {
     status: result.status,
     venueOrderId: result.venueOrderId,
     filledSize: result.filledSize,
     avgFillPrice: result.avgFillPrice,
     updatedAt: stored?.updatedAt ?? intent.createdAt,
-  };
+  });
 }

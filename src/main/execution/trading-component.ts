@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { Decimal } from '../../core/decimal.js';
 import type { TradingState } from '../../core/events.js';
+import type { LatencySink } from '../../core/latency-stages.js';
 import type { EventBus } from '../bus/bus.js';
 import { BaseComponent } from '../engine/lifecycle.js';
 import type { VenueAdapter } from '../exchange/adapter.js';
@@ -33,6 +34,8 @@ export interface TradingComponentOptions {
   readonly retry?: RetrySettings;
   readonly slippage?: SlippageSettings;
   readonly onError?: (error: unknown) => void;
+  /** Per-stage latency sink for the executor's `gate` and `submit` stages. */
+  readonly recordLatency?: LatencySink;
 }
 
 export interface TradingStatus {
@@ -72,6 +75,7 @@ export class TradingComponent extends BaseComponent {
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.slippage === undefined ? {} : { slippage: options.slippage }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...(options.recordLatency === undefined ? {} : { recordLatency: options.recordLatency }),
     });
     this.reconciler = new Reconciler({ venue: adapter, executor: this.executor, gate: this.gate, clock, ...(options.unknownOrders === undefined ? {} : { unknownOrders: options.unknownOrders }) });
     // Before any stream replays fills: reports about stored orders must map back to them from the first.

@@ -1,6 +1,7 @@
 import ccxt, { type Balances, type Exchange } from 'ccxt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../core/clock.js';
+import type { LatencySink } from '../../../core/latency-stages.js';
 import type { VenueId } from '../../../core/types.js';
 import { VenueError } from '../../../core/errors.js';
 import type { EventBus } from '../../bus/bus.js';
@@ -73,7 +74,7 @@ function prefixAssets(balances: Balances, prefix: string): Balances {
   return out as unknown as Balances;
 }
 
-export function createHyperliquidExchange(config: HyperliquidAdapterConfig): Exchange {
+export function createHyperliquidExchange(config: HyperliquidAdapterConfig, recordLatency?: LatencySink): Exchange {
   const rest = config.restUrl?.replace(/\/$/, '');
   const exchange = new ccxt.pro.hyperliquid({
     walletAddress: config.walletAddress,
@@ -93,14 +94,30 @@ export function createHyperliquidExchange(config: HyperliquidAdapterConfig): Exc
   // ccxt signs every action itself at ~0.8 ms; the fast signer is byte-identical at ~0.1x and falls back
   // to ccxt's own signer for anything it does not handle (see fast-signer.ts).
   installFastSigner(exchange);
+  if (recordLatency !== undefined) timeSigning(exchange, recordLatency);
   return exchange;
+}
+
+/** Records each order action's signature (whichever signer made it) as the `sign` stage. */
+function timeSigning(exchange: Exchange, recordLatency: LatencySink): void {
+  const sign = exchange.signL1Action;
+  exchange.signL1Action = function timedSignL1Action(this: Exchange, ...args: Parameters<Exchange['signL1Action']>) {
+    const start = performance.now();
+    try {
+      return sign.apply(this, args);
+    } finally {
+      recordLatency('sign', (performance.now() - start) * 1000);
+    }
+  };
 }
 
 export function createHyperliquidAdapter(options: {
   config: HyperliquidAdapterConfig; bus: EventBus; clock: Clock; settings?: Partial<AdapterSettings>; log?: Logger;
+  /** Per-stage latency sink: each order action's signature is the `sign` stage. */
+  recordLatency?: LatencySink;
 }): CcxtAdapter {
   const { config, clock } = options;
-  const exchange = createHyperliquidExchange(config);
+  const exchange = createHyperliquidExchange(config, options.recordLatency);
   const wsUrl = config.wsUrl ?? LIVE_WS;
   const label = config.venueLabel;
   const profile: CcxtVenueProfile = label === undefined || label === 'hyperliquid'
