@@ -93,10 +93,11 @@ describe('paper trading end to end', () => {
       expect(venueOrders.every((o) => o.order.cloid !== null)).toBe(true);
       expect(venueFills.length).toBe(status.counters.fills);
 
-      // The order path's stages were timed: one gate check, signature and submit per order sent.
+      // The path's stages were timed: market messages (parse, bus), the workers, and one gate check,
+      // signature and submit per order sent.
       const latency = (await rpc('metrics.latency')) as { stages: { stage: string; count: number; p50Us: number }[] };
       const stage = (name: string) => latency.stages.find((s) => s.stage === name);
-      for (const name of ['to-worker', 'strategy', 'gate', 'sign', 'submit']) expect(stage(name)?.count, name).toBeGreaterThan(0);
+      for (const name of ['parse', 'bus', 'to-worker', 'strategy', 'gate', 'sign', 'submit']) expect(stage(name)?.count, name).toBeGreaterThan(0);
       expect(stage('gate')!.count).toBeGreaterThanOrEqual(status.counters.orders);
       expect(stage('submit')!.count).toBeGreaterThanOrEqual(status.counters.orders);
       expect(stage('sign')!.count).toBeGreaterThanOrEqual(status.counters.orders);

@@ -113,7 +113,7 @@ function timeSigning(exchange: Exchange, recordLatency: LatencySink): void {
 
 export function createHyperliquidAdapter(options: {
   config: HyperliquidAdapterConfig; bus: EventBus; clock: Clock; settings?: Partial<AdapterSettings>; log?: Logger;
-  /** Per-stage latency sink: each order action's signature is the `sign` stage. */
+  /** Per-stage latency sink: `sign` (each order action's signature), `parse` and `bus` (market messages). */
   recordLatency?: LatencySink;
 }): CcxtAdapter {
   const { config, clock } = options;
@@ -127,7 +127,7 @@ export function createHyperliquidAdapter(options: {
     exchange, profile, bus: options.bus, clock,
     marketStream: (symbolOf) => (config.marketData === 'ccxt'
       ? ccxtBookStream(exchange, profile.venue, symbolOf, 20)
-      : hyperliquidDecoderStream(wsUrl, clock, config.decoderStream ?? DEFAULT_DECODER_STREAM)),
+      : hyperliquidDecoderStream(wsUrl, clock, config.decoderStream ?? DEFAULT_DECODER_STREAM, options.recordLatency)),
     prepare: () => prepareLoopbackStreams(exchange, config.wsUrl),
     ...(options.settings === undefined ? {} : { settings: options.settings }),
     ...(options.log === undefined ? {} : { log: options.log }),

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { Clock } from '../../../core/clock.js';
 import { OspreyError, VenueError } from '../../../core/errors.js';
 import type { OspreyEvent } from '../../../core/events.js';
+import type { LatencySink } from '../../../core/latency-stages.js';
 import type { MarketStreamFactory } from '../market-stream.js';
 import { SessionLatch } from '../resilience/session-latch.js';
 import { HyperliquidMarketDecoder } from './market-decoder.js';
@@ -19,14 +20,20 @@ export const DEFAULT_DECODER_STREAM: DecoderStreamSettings = { pingIntervalMs: 2
  * what keeps parse-to-bus near the bare JSON.parse rate. One session = one socket: connect, subscribe
  * every instrument, publish until the socket closes, pings go unanswered, or malformed messages burst.
  * Every l2Book message is a full snapshot, so a new session rebuilds each book from its first message.
+ * With `recordLatency`, each message's time splits into `parse` (the decoder's own work) and `bus` (the
+ * publishes it made: the bus and every subscriber's in-line work, the hand-off to strategy workers too).
  */
-export function hyperliquidDecoderStream(wsUrl: string, clock: Clock, settings: DecoderStreamSettings = DEFAULT_DECODER_STREAM): MarketStreamFactory {
+export function hyperliquidDecoderStream(wsUrl: string, clock: Clock, settings: DecoderStreamSettings = DEFAULT_DECODER_STREAM, recordLatency?: LatencySink): MarketStreamFactory {
   return (context) => {
     const latch = new SessionLatch();
+    /** Time spent in publish during the current message, in ms. */
+    let publishMs = 0;
     const sink = {
       publish: (event: OspreyEvent) => {
         if (event.type === 'market.book') latch.markReady();
+        const start = recordLatency === undefined ? 0 : performance.now();
         context.sink.publish(event);
+        if (recordLatency !== undefined) publishMs += performance.now() - start;
       },
     };
     const coins = new Map(context.instruments.map((i) => [i.venueSymbol, i.id]));
@@ -55,8 +62,14 @@ export function hyperliquidDecoderStream(wsUrl: string, clock: Clock, settings: 
     });
     socket.on('message', (data: WebSocket.RawData) => {
       lastHeard = clock.now();
+      const start = recordLatency === undefined ? 0 : performance.now();
+      publishMs = 0;
       try {
         decoder.decode(data.toString());
+        if (recordLatency !== undefined && publishMs > 0) {
+          recordLatency('parse', (performance.now() - start - publishMs) * 1000);
+          recordLatency('bus', publishMs * 1000);
+        }
       } catch (error) {
         if (!(error instanceof OspreyError)) throw error;
         const burst = context.malformed(error);
