@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { StrategyError } from '../../core/errors.js';
 import type { OspreyEvent } from '../../core/events.js';
-import type { LatencyStage } from '../../core/latency-stages.js';
+import type { LatencySink } from '../../core/latency-stages.js';
 import type { BatchItem, RunnerOutput, RunnerSnapshot, StrategySpec, WireResult } from '../../workers/protocol.js';
 import { readOutputs } from '../../workers/result-codec.js';
 import type { RiskDenial, RiskLimitsSnapshot } from '../../workers/risk/precheck.js';
@@ -27,7 +27,7 @@ export interface StrategyHostOptions {
   readonly onError?: (error: Error) => void;
   readonly onLog?: (strategyId: string, entry: RunnerOutput['logs'][number]) => void;
   /** Per-stage latency sink, e.g. LatencyRegistry.record. */
-  readonly recordLatency?: (stage: LatencyStage, micros: number) => void;
+  readonly recordLatency?: LatencySink;
   readonly snapshotIntervalMs?: number;
   /** A batch unanswered this long means a hook is stuck (an endless loop): the worker is replaced. */
   readonly hangTimeoutMs?: number;
@@ -226,8 +226,8 @@ export class StrategyHost {
     if (output.denials.length > 0) this.#o.onDenials?.(output.denials);
     if (output.intents.length > 0) {
       this.#o.onIntents(id, output.intents);
-      // After the hand-off, which starts the orders on their way (a fill that came first would find the
-      // owner in the store, or by the id's prefix).
+      // After the hand-off, which starts the orders on their way: no fill can come back before the
+      // executor's write-ahead has awaited (and without a store, an unknown id goes by its prefix).
       for (const intent of output.intents) if (intent.kind === 'submit') this.#routes.placed(intent.order.clientOrderId, id);
     }
     const instance = this.#instances.get(id);

@@ -18,7 +18,7 @@ export class Routes<W> {
    * Owners of recently placed orders, in two generations and never deleted from: a long-lived Map with
    * an insert and a delete per order rebuilds its table again and again, and on Node 20 the tables it
    * drops keep young keys alive through scavenges (docs/architecture.md, "Allocation on the hot path").
-   * An order older than both generations is still found by its id's prefix.
+   * An order older than both generations is asked of the store, or without one read from its id's prefix.
    */
   #owners = new Map<string, string>();
   #olderOwners = new Map<string, string>();

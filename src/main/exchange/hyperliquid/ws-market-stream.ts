@@ -26,14 +26,16 @@ export const DEFAULT_DECODER_STREAM: DecoderStreamSettings = { pingIntervalMs: 2
 export function hyperliquidDecoderStream(wsUrl: string, clock: Clock, settings: DecoderStreamSettings = DEFAULT_DECODER_STREAM, recordLatency?: LatencySink): MarketStreamFactory {
   return (context) => {
     const latch = new SessionLatch();
-    /** Time spent in publish during the current message, in ms. */
+    /** Time spent in publish during the current message, in ms, and whether it published at all. */
     let publishMs = 0;
+    let published = false;
     const sink = {
       publish: (event: OspreyEvent) => {
         if (event.type === 'market.book') latch.markReady();
         const start = recordLatency === undefined ? 0 : performance.now();
         context.sink.publish(event);
         if (recordLatency !== undefined) publishMs += performance.now() - start;
+        published = true;
       },
     };
     const coins = new Map(context.instruments.map((i) => [i.venueSymbol, i.id]));
@@ -64,9 +66,11 @@ export function hyperliquidDecoderStream(wsUrl: string, clock: Clock, settings: 
       lastHeard = clock.now();
       const start = recordLatency === undefined ? 0 : performance.now();
       publishMs = 0;
+      published = false;
       try {
         decoder.decode(data.toString());
-        if (recordLatency !== undefined && publishMs > 0) {
+        // Replies that publish nothing (pong, subscription acks) are not market messages.
+        if (recordLatency !== undefined && published) {
           recordLatency('parse', (performance.now() - start - publishMs) * 1000);
           recordLatency('bus', publishMs * 1000);
         }
